@@ -18,8 +18,9 @@ export function addressValidator(attr: AttributeDefinition): TypeValidator {
     // A plain string is a one-line address.
     const obj: Record<string, unknown> | undefined = typeof v === 'string' ? { line1: v } : isPlainObject(v) ? v : undefined;
     if (obj === undefined) return fail('type', `must be an address object { line1, line2, city, region, postcode, country } or a string, got ${describeType(v)}`);
-    const unknown = Object.keys(obj).filter((k) => !KEY_SET.has(k));
-    if (unknown.length > 0) return fail('format', `unknown address field(s): ${unknown.slice(0, 10).join(', ')}; allowed: ${ADDRESS_KEYS.join(', ')}`);
+    let unknown: string[] | undefined;
+    for (const k of Object.keys(obj)) if (!KEY_SET.has(k)) (unknown ??= []).push(k);
+    if (unknown !== undefined) return fail('format', `unknown address field(s): ${unknown.slice(0, 10).join(', ')}; allowed: ${ADDRESS_KEYS.join(', ')}`);
 
     const out: Address = {};
     let any = false;

@@ -12,10 +12,14 @@ const LABEL_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const TLD_RE = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 const PRINTABLE_ASCII_RE = /^[ -~]*$/;
 
+// Fast path for the common all-ASCII address; anything else takes the detailed checks below.
+const SIMPLE_EMAIL_RE = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+
 /** Check an email address; returns the normalised address (domain lowercased) or a message. */
 export function normaliseEmail(s: string): { ok: true; value: string } | { ok: false; message: string } {
   if (s.length > 254) return { ok: false, message: 'must be at most 254 characters' };
   const at = s.lastIndexOf('@');
+  if (at > 0 && at <= 64 && SIMPLE_EMAIL_RE.test(s)) return { ok: true, value: s.slice(0, at + 1) + s.slice(at + 1).toLowerCase() };
   if (at <= 0 || at === s.length - 1) return { ok: false, message: 'must look like name@example.com' };
   const local = s.slice(0, at);
   const domain = s.slice(at + 1).toLowerCase();

@@ -36,14 +36,18 @@ export function normaliseKey(s: string): string {
 
 const BY_CODE = new Map<string, string>();
 const BY_NAME = new Map<string, string>();
+// Lowercased spellings exactly as listed, so common inputs skip normaliseKey().
+const BY_LOWER = new Map<string, string>();
 for (const [a2, a3, name] of COUNTRIES) {
   BY_CODE.set(a2, a2);
   BY_CODE.set(a3, a2);
   BY_NAME.set(normaliseKey(name), a2);
+  BY_LOWER.set(name.toLowerCase(), a2);
 }
 for (const [alias, a2] of Object.entries(COUNTRY_ALIASES)) {
   const key = normaliseKey(alias);
   if (!BY_NAME.has(key)) BY_NAME.set(key, a2);
+  if (!BY_LOWER.has(alias.toLowerCase())) BY_LOWER.set(alias.toLowerCase(), a2);
 }
 BY_CODE.set('UK', 'GB'); // exceptionally reserved for the United Kingdom
 
@@ -54,7 +58,7 @@ export function lookupCountry(input: string): string | undefined {
     const hit = BY_CODE.get(input.toUpperCase());
     if (hit !== undefined) return hit;
   }
-  return BY_NAME.get(normaliseKey(input));
+  return BY_LOWER.get(input.toLowerCase()) ?? BY_NAME.get(normaliseKey(input));
 }
 
 /** Build the validator for a country attribute. */

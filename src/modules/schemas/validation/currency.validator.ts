@@ -46,11 +46,17 @@ export function currencyValidator(attr: AttributeDefinition): TypeValidator {
     let code: unknown;
     if (typeof v === 'number') amount = v;
     else if (typeof v === 'string') {
-      const first = CODE_FIRST.exec(v);
-      const last = first ? null : CODE_LAST.exec(v);
-      if (first) [code, amount] = [first[1], first[2]];
-      else if (last) [amount, code] = [last[1], last[2]];
-      else amount = v;
+      // Cheap test first: most imports send a bare amount.
+      const last = v.charCodeAt(v.length - 1);
+      const first = v.charCodeAt(0);
+      if (last >= 48 && last <= 57 && ((first >= 48 && first <= 57) || first === 45 || first === 43 || first === 46)) amount = v;
+      else {
+        const pre = CODE_FIRST.exec(v);
+        const post = pre ? null : CODE_LAST.exec(v);
+        if (pre) [code, amount] = [pre[1], pre[2]];
+        else if (post) [amount, code] = [post[1], post[2]];
+        else amount = v;
+      }
     } else if (isPlainObject(v)) {
       const unknown = Object.keys(v).filter((k) => !OBJECT_KEYS.has(k));
       if (unknown.length > 0) return fail('format', `unknown key(s) ${unknown.join(', ')}; expected { amount, currency }`);

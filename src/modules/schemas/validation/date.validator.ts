@@ -16,12 +16,46 @@ function daysInMonth(y: number, m: number): number {
   return m === 2 ? (isLeap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
 }
 
-/** UTC epoch ms; setUTCFullYear avoids Date.UTC mapping years 0–99 to 1900–1999. */
-function utcMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
-  const date = new Date(0);
-  date.setUTCFullYear(y, mo - 1, d);
-  date.setUTCHours(h, mi, s, ms);
-  return date.getTime();
+const DAY_MS = 86_400_000;
+
+// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's algorithm): avoids Date objects
+// on the hot path and the Date.UTC quirk that maps years 0–99 to 1900–1999.
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+function civilFromDays(days: number): [number, number, number] {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+const pad2 = (n: number) => (n < 10 ? '0' + n : String(n));
+
+/** Same output as Date#toISOString for years 0000–9999, without allocating a Date. */
+function isoFromEpoch(ms: number): string {
+  const days = Math.floor(ms / DAY_MS);
+  const [y, mo, d] = civilFromDays(days);
+  if (y < 0 || y > 9999) return new Date(ms).toISOString();
+  let rest = ms - days * DAY_MS;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const mi = Math.floor(rest / 60_000);
+  rest -= mi * 60_000;
+  const sec = Math.floor(rest / 1000);
+  const milli = rest - sec * 1000;
+  return `${String(y).padStart(4, '0')}-${pad2(mo)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(sec)}.${String(milli).padStart(3, '0')}Z`;
 }
 
 function checkDate(y: number, m: number, d: number): string | undefined {
@@ -40,7 +74,7 @@ export function parseIsoDate(s: string): ParsedTemporal {
   const d = Number(m[3]);
   const bad = checkDate(y, mo, d);
   if (bad) return { ok: false, rule: 'invalid_date', message: `invalid date: ${bad}` };
-  return { ok: true, epochMs: utcMs(y, mo, d), iso: s };
+  return { ok: true, epochMs: daysFromCivil(y, mo, d) * DAY_MS, iso: s };
 }
 
 /** Parse an ISO 8601 datetime that carries Z or a UTC offset; normalised to UTC with ms. */
@@ -69,8 +103,8 @@ export function parseIsoDateTime(s: string): ParsedTemporal {
     if (oh > 23 || om > 59) return { ok: false, rule: 'invalid_date', message: 'invalid timezone offset' };
     offsetMin = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  const epochMs = utcMs(y, mo, d, h, mi, sec, ms) - offsetMin * 60_000;
-  return { ok: true, epochMs, iso: new Date(epochMs).toISOString() };
+  const epochMs = daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi - offsetMin) * 60 + sec) * 1000 + ms;
+  return { ok: true, epochMs, iso: isoFromEpoch(epochMs) };
 }
 
 /** Build the validator for a date or datetime attribute (bounds precomputed). */
