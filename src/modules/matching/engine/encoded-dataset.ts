@@ -1,0 +1,152 @@
+import { doubleMetaphone } from 'double-metaphone';
+import { Dict, Int32Vec } from './int-vec.js';
+import { foldText } from './standardize/text.js';
+import { fullNameTokens, standardizeName } from './standardize/names.js';
+import { dateKey, dayNumber, parseDate } from './standardize/date.js';
+import { standardizeEmail, standardizeIdentifier, standardizePhone, standardizePostcode, phoneLast7 } from './standardize/contact.js';
+import type { ComparisonSpec, MatchRecord } from './types.js';
+
+/**
+ * Standardized, interned values of one compared column for all records.
+ * `val` is the main value id (-1 = null); `a1`/`a2` hold kind-specific extras
+ * (phonetic codes, e-mail local part/domain, phone last 7, date day number/year, postcode district).
+ */
+export class Feature {
+  readonly dict = new Dict();
+  readonly aux = new Dict();
+  readonly val: Int32Vec;
+  readonly a1: Int32Vec;
+  readonly a2: Int32Vec;
+  /** Full-name token lists: offsets into `tokens` (sorted, unique ids in `aux`). */
+  readonly tokOff: Int32Vec;
+  readonly tokens: Int32Vec;
+  constructor(readonly spec: ComparisonSpec, capacity: number) {
+    this.val = new Int32Vec(capacity);
+    this.a1 = new Int32Vec(capacity);
+    this.a2 = new Int32Vec(capacity);
+    this.tokOff = new Int32Vec(spec.kind === 'fullName' ? capacity + 1 : 1);
+    this.tokens = new Int32Vec(spec.kind === 'fullName' ? capacity * 3 : 1);
+    this.tokOff.push(0);
+  }
+
+  private phon = new Map<string, [number, number]>();
+  private phonetic(s: string): [number, number] {
+    let p = this.phon.get(s);
+    if (p === undefined) {
+      const [a, b] = doubleMetaphone(s);
+      p = [a ? this.aux.intern(a, false) : -1, b ? this.aux.intern(b, false) : -1];
+      this.phon.set(s, p);
+    }
+    return p;
+  }
+
+  /** Standardize and append one raw value. */
+  add(raw: string | null | undefined): void {
+    let v = -1;
+    let x1 = -1;
+    let x2 = -1;
+    switch (this.spec.kind) {
+      case 'name': {
+        const s = standardizeName(raw);
+        if (s !== null) {
+          v = this.dict.intern(s);
+          [x1, x2] = this.phonetic(s);
+        }
+        break;
+      }
+      case 'fullName': {
+        const toks = fullNameTokens(raw);
+        if (toks.length > 0) {
+          v = this.dict.intern(toks.join(' '));
+          const ids = [...new Set(toks.map((t) => this.aux.intern(t)))].sort((p, q) => p - q);
+          for (const id of ids) this.tokens.push(id);
+          x1 = this.phonetic(toks[0]!)[0];
+          x2 = this.phonetic(toks[toks.length - 1]!)[0];
+        }
+        this.tokOff.push(this.tokens.length);
+        break;
+      }
+      case 'date': {
+        const d = parseDate(raw);
+        if (d !== null) {
+          v = this.dict.intern(dateKey(d));
+          x1 = dayNumber(d.y, d.m, d.d);
+          x2 = d.y;
+        }
+        break;
+      }
+      case 'email': {
+        const e = standardizeEmail(raw);
+        if (e !== null) {
+          v = this.dict.intern(e.full);
+          x1 = this.aux.intern(e.local);
+          x2 = this.aux.intern(e.domain, false);
+        }
+        break;
+      }
+      case 'phone': {
+        const p = standardizePhone(raw);
+        if (p !== null) {
+          v = this.dict.intern(p);
+          x1 = this.aux.intern(phoneLast7(p));
+        }
+        break;
+      }
+      case 'identifier': {
+        const s = standardizeIdentifier(raw);
+        if (s !== null) v = this.dict.intern(s);
+        break;
+      }
+      case 'postcode': {
+        const s = standardizePostcode(raw);
+        if (s !== null) {
+          v = this.dict.intern(s);
+          x1 = this.aux.intern(s.length >= 5 ? s.slice(0, s.length - 3) : s.slice(0, 2), false);
+        }
+        break;
+      }
+      case 'fuzzyText':
+      case 'exact': {
+        const s = foldText(raw);
+        if (s !== null) v = this.dict.intern(s);
+        break;
+      }
+    }
+    this.val.push(v);
+    this.a1.push(x1);
+    this.a2.push(x2);
+  }
+
+  /** Standardized display value of record i (for explanations). */
+  display(i: number): string | null {
+    const v = this.val.data[i]!;
+    return v < 0 ? null : this.dict.values[v]!;
+  }
+}
+
+/** All records of a run, standardized into typed per-column features. */
+export class EncodedDataset {
+  readonly ids: string[] = [];
+  /** Source of each record: 0 = A (or the only dataset), 1 = B. */
+  readonly source: Int32Vec;
+  readonly features: Feature[];
+  constructor(readonly specs: ComparisonSpec[], capacity = 1024) {
+    this.features = specs.map((s) => new Feature(s, capacity));
+    this.source = new Int32Vec(capacity);
+  }
+  get size(): number {
+    return this.ids.length;
+  }
+  /** Append a record; returns its index. */
+  add(r: MatchRecord, source = 0): number {
+    const i = this.ids.length;
+    this.ids.push(r.id);
+    this.source.push(source);
+    for (const f of this.features) f.add(r.fields[f.spec.column]);
+    return i;
+  }
+  /** First feature with the given role (blocking keys refer to roles). */
+  featureByRole(role: string): Feature | undefined {
+    return this.features.find((f) => f.spec.role === role);
+  }
+}
