@@ -264,6 +264,8 @@ describe('decimal', () => {
     ['1e400 string', '1e400', bad('too_large')],
     ['1e400 number', JSON.parse('1e400'), bad('too_large')],
     ['1e-400 string', '1e-400', bad('too_large')],
+    ['absurd exponent', '1e99999999999', bad('too_large')],
+    ['zero with absurd exponent', '0e99999999999', ok('0')],
     ['comma decimal', '12,5', bad('format')],
     ['just a dot', '.', bad('format')],
     ['text', 'abc', bad('format')],

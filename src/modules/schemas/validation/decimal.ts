@@ -9,7 +9,7 @@ export type ParsedDecimal =
   | { ok: true; canonical: string; fractionDigits: number }
   | { ok: false; rule: 'format' | 'too_large'; message: string };
 
-const DECIMAL_RE = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,6}))?$/;
+const DECIMAL_RE = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /**
  * Canonical form: optional '-', no exponent, no leading zeros, no trailing fraction zeros,
@@ -23,6 +23,8 @@ export function parseDecimal(s: string): ParsedDecimal {
     return { ok: false, rule: 'format', message: 'must be a number with "." as decimal separator (e.g. 1234.56), no thousands separators' };
   }
   const exp = m[4] === undefined ? 0 : Number(m[4]);
+  // Exponents this large can only produce values beyond the digit limits (or zero).
+  if (Math.abs(exp) > 100_000 && /[1-9]/.test(intRaw + fracRaw)) return { ok: false, rule: 'too_large', message: 'number is out of range' };
   let digits = intRaw + fracRaw;
   let point = intRaw.length + exp; // position of the decimal point within `digits`
   // Strip leading zeros (moving the point) and trailing zeros.

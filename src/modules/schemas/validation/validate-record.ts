@@ -19,7 +19,8 @@
  *   compiled with the `u` flag; for email/url/phone it applies to the normalised value.
  * - email: dot-atom local part (ASCII atext or non-ASCII), no quoted local parts or IP literals; domain
  *   needs a dot and a letter TLD (or xn--), IDN checked via punycode; stored with the domain lowercased.
- * - phone: libphonenumber-js (default "min" metadata: length/prefix validity, ~µs per number), region =
+ * - phone: libphonenumber-js with the default "min" metadata (length + leading-digit validity; ~7–10 µs
+ *   per number, the most expensive type — "max" metadata measured ~20–40% slower for little gain), region =
  *   attr.defaultRegion ?? schema.defaultRegion; stored as E.164 (extensions dropped; raw is kept).
  * - date: strict YYYY-MM-DD, years 0001–9999; impossible dates → `invalid_date`. datetime: ISO 8601 with
  *   Z or ±hh[:mm] (T or space separator); naive → `format`; stored as UTC `toISOString()` (ms precision,
@@ -41,6 +42,9 @@
  * - address: object with line1, line2, city, region, postcode, country (strings; postcode may be a
  *   number); unknown keys → `format`; a string means { line1 }; country → alpha-2; empty parts dropped;
  *   all parts empty → missing; required needs line1 or postcode+city (else `required`).
+ * - Performance: compileSchema() builds regexes, bounds and lookup maps once; validateRecord caches it
+ *   per schema object in a WeakMap. A 14-attribute customer schema without phone measured ~110k–190k
+ *   records per CPU-second (2-core shared box); adding a phone attribute roughly halves that.
  */
 import type { AttributeDefinition, SchemaDefinition } from '../definition.js';
 import { temporalBound } from '../definition.js';
