@@ -156,8 +156,9 @@ export async function startPostgres(): Promise<PostgresServer | null> {
   // Covers an exit during initdb/startup, before the per-server handlers below exist.
   const removeDir = (): void => rmSync(dir, { recursive: true, force: true });
   process.once('exit', removeDir);
-  // uid/gid via spawn (instead of wrapping in runuser) keeps the postgres PID ours, so SIGINT
-  // reaches the postmaster directly; runuser would turn it into SIGTERM + SIGKILL after 2 s.
+  // uid/gid via spawn instead of `runuser -u postgres --`: same effect (libuv also drops
+  // supplementary groups), but the child PID is the postmaster itself, so our SIGINT/SIGKILL
+  // reach it directly rather than a wrapper that relays signals its own way.
   const ids = runAs ? { uid: runAs.uid, gid: runAs.gid } : {};
   const env = { ...process.env, LC_ALL: 'C', TZ: 'UTC' };
 
