@@ -9,13 +9,22 @@ export type City = {
   readonly state: string;
   /** US: 3-digit ZIP prefix; DE: 2-digit PLZ prefix; AU: postcode range "2000-2234"; GB: outward area letters. */
   readonly post: string;
-  /** Landline area codes without the trunk prefix ("415", "20", "30"). */
-  readonly areas: readonly string[];
+  /** Landline area codes without the trunk prefix ("415", "20"), each with the subscriber first digits in use. */
+  readonly areas: readonly AreaCode[];
+};
+
+/** A landline area code and the prefixes its subscriber numbers actually start with. */
+export type AreaCode = { readonly code: string; readonly first: readonly string[] };
+
+// Area specs are "code" or "code:prefix|prefix" (e.g. London "20:3|7|8"); default prefixes 2-9.
+const area = (spec: string): AreaCode => {
+  const [code, first] = spec.split(':');
+  return { code: code as string, first: (first ?? '2|3|4|5|6|7|8|9').split('|') };
 };
 
 type Row = readonly [string, string, string, string];
 const cities = (rows: readonly Row[]): City[] =>
-  rows.map(([city, state, post, areas]) => ({ city, state, post, areas: areas.split(' ') }));
+  rows.map(([city, state, post, areas]) => ({ city, state, post, areas: areas.split(' ').map(area) }));
 
 // Ordered roughly by population so the Zipf sampler favours big cities.
 const US_CITIES = cities([
@@ -40,13 +49,13 @@ const US_CITIES = cities([
 ]);
 
 const GB_CITIES = cities([
-  ['London', 'Greater London', 'SW SE N E NW W', '20'], ['Birmingham', 'West Midlands', 'B', '121'],
-  ['Manchester', 'Greater Manchester', 'M', '161'], ['Glasgow', 'Glasgow City', 'G', '141'], ['Leeds', 'West Yorkshire', 'LS', '113'],
-  ['Liverpool', 'Merseyside', 'L', '151'], ['Sheffield', 'South Yorkshire', 'S', '114'], ['Bristol', 'City of Bristol', 'BS', '117'],
-  ['Edinburgh', 'City of Edinburgh', 'EH', '131'], ['Cardiff', 'South Glamorgan', 'CF', '29'], ['Leicester', 'Leicestershire', 'LE', '116'],
-  ['Newcastle upon Tyne', 'Tyne and Wear', 'NE', '191'], ['Nottingham', 'Nottinghamshire', 'NG', '115'], ['Belfast', 'County Antrim', 'BT', '28'],
-  ['Southampton', 'Hampshire', 'SO', '23'], ['Brighton', 'East Sussex', 'BN', '1273'], ['Oxford', 'Oxfordshire', 'OX', '1865'],
-  ['Cambridge', 'Cambridgeshire', 'CB', '1223'], ['Norwich', 'Norfolk', 'NR', '1603'], ['York', 'North Yorkshire', 'YO', '1904'],
+  ['London', 'Greater London', 'SW SE N E NW W', '20:3|7|8'], ['Birmingham', 'West Midlands', 'B', '121:2|3|4'],
+  ['Manchester', 'Greater Manchester', 'M', '161:2|3|4'], ['Glasgow', 'Glasgow City', 'G', '141:2|3|4'], ['Leeds', 'West Yorkshire', 'LS', '113:2|3|4'],
+  ['Liverpool', 'Merseyside', 'L', '151:2|3|4'], ['Sheffield', 'South Yorkshire', 'S', '114:2|3|4'], ['Bristol', 'City of Bristol', 'BS', '117:2|3|4'],
+  ['Edinburgh', 'City of Edinburgh', 'EH', '131:2|3|4'], ['Cardiff', 'South Glamorgan', 'CF', '29:2'], ['Leicester', 'Leicestershire', 'LE', '116:2|3|4'],
+  ['Newcastle upon Tyne', 'Tyne and Wear', 'NE', '191:2|3|4'], ['Nottingham', 'Nottinghamshire', 'NG', '115:2|9'], ['Belfast', 'County Antrim', 'BT', '28:9'],
+  ['Southampton', 'Hampshire', 'SO', '23:8|9'], ['Brighton', 'East Sussex', 'BN', '1273:2|3|4'], ['Oxford', 'Oxfordshire', 'OX', '1865:2|3|4'],
+  ['Cambridge', 'Cambridgeshire', 'CB', '1223:2|3|4'], ['Norwich', 'Norfolk', 'NR', '1603:2|3|4'], ['York', 'North Yorkshire', 'YO', '1904:2|3|4'],
 ]);
 
 const DE_CITIES = cities([
@@ -59,10 +68,10 @@ const DE_CITIES = cities([
 ]);
 
 const AU_CITIES = cities([
-  ['Sydney', 'NSW', '2000-2234', '2'], ['Melbourne', 'VIC', '3000-3207', '3'], ['Brisbane', 'QLD', '4000-4179', '7'],
-  ['Perth', 'WA', '6000-6199', '8'], ['Adelaide', 'SA', '5000-5199', '8'], ['Gold Coast', 'QLD', '4209-4230', '7'],
-  ['Newcastle', 'NSW', '2280-2310', '2'], ['Canberra', 'ACT', '2600-2620', '2'], ['Hobart', 'TAS', '7000-7099', '3'],
-  ['Darwin', 'NT', '0800-0832', '8'],
+  ['Sydney', 'NSW', '2000-2234', '2:8|9'], ['Melbourne', 'VIC', '3000-3207', '3:8|9'], ['Brisbane', 'QLD', '4000-4179', '7:3'],
+  ['Perth', 'WA', '6000-6199', '8:9'], ['Adelaide', 'SA', '5000-5199', '8:8'], ['Gold Coast', 'QLD', '4209-4230', '7:5'],
+  ['Newcastle', 'NSW', '2280-2310', '2:49'], ['Canberra', 'ACT', '2600-2620', '2:61|62'], ['Hobart', 'TAS', '7000-7099', '3:62'],
+  ['Darwin', 'NT', '0800-0832', '8:89'],
 ]);
 
 const street = (defs: { location?: { street_name?: string[] } }): string[] => defs.location?.street_name ?? [];
@@ -71,6 +80,8 @@ const street = (defs: { location?: { street_name?: string[] } }): string[] => de
 export type CountryData = {
   readonly code: string;
   readonly dialCode: string;
+  /** International call prefix dialled from this country ("00", "0011"). */
+  readonly idd: string;
   readonly cities: readonly City[];
   readonly streets: readonly string[];
   /** Mobile number prefixes in national significant form ("74", "151", "4"). */
@@ -84,22 +95,22 @@ export type CountryData = {
 /** Per-country data keyed by ISO alpha-2 code. */
 export const COUNTRIES: Readonly<Record<string, CountryData>> = {
   US: {
-    code: 'US', dialCode: '1', cities: US_CITIES, streets: street(en_US as never), mobilePrefixes: [],
+    code: 'US', dialCode: '1', idd: '011', cities: US_CITIES, streets: street(en_US as never), mobilePrefixes: [],
     emailDomains: ['gmail.com', 'yahoo.com', 'hotmail.com', 'outlook.com', 'aol.com', 'icloud.com', 'comcast.net', 'msn.com', 'att.net', 'verizon.net'],
     countryNames: ['USA', 'United States', 'U.S.A.', 'United States of America', 'us', 'U.S.', 'America'],
   },
   GB: {
-    code: 'GB', dialCode: '44', cities: GB_CITIES, streets: street(en_GB as never), mobilePrefixes: ['74', '75', '77', '78', '79'],
+    code: 'GB', dialCode: '44', idd: '00', cities: GB_CITIES, streets: street(en_GB as never), mobilePrefixes: ['74', '75', '78', '797'],
     emailDomains: ['gmail.com', 'hotmail.co.uk', 'yahoo.co.uk', 'outlook.com', 'btinternet.com', 'sky.com', 'icloud.com', 'live.co.uk', 'aol.co.uk', 'talktalk.net'],
     countryNames: ['UK', 'United Kingdom', 'Great Britain', 'England', 'U.K.', 'gb', 'Scotland'],
   },
   DE: {
-    code: 'DE', dialCode: '49', cities: DE_CITIES, streets: street(de as never), mobilePrefixes: ['151', '152', '157', '160', '162', '170', '171', '172', '175', '176', '177', '178', '179'],
+    code: 'DE', dialCode: '49', idd: '00', cities: DE_CITIES, streets: street(de as never), mobilePrefixes: ['151', '152', '157', '160', '162', '170', '171', '172', '175', '176', '177', '178', '179'],
     emailDomains: ['gmail.com', 'web.de', 'gmx.de', 't-online.de', 'gmx.net', 'yahoo.de', 'outlook.de', 'freenet.de', 'posteo.de', 'icloud.com'],
     countryNames: ['Deutschland', 'Germany', 'GER', 'DEU', 'de', 'Federal Republic of Germany', 'Allemagne'],
   },
   AU: {
-    code: 'AU', dialCode: '61', cities: AU_CITIES, streets: street(en_GB as never), mobilePrefixes: ['4'],
+    code: 'AU', dialCode: '61', idd: '0011', cities: AU_CITIES, streets: street(en_GB as never), mobilePrefixes: ['40', '41', '42', '43', '46'],
     emailDomains: ['gmail.com', 'bigpond.com', 'hotmail.com', 'outlook.com', 'yahoo.com.au', 'optusnet.com.au', 'icloud.com', 'live.com.au', 'iinet.net.au', 'tpg.com.au'],
     countryNames: ['Australia', 'AUS', 'au', 'Aust.', 'Commonwealth of Australia'],
   },

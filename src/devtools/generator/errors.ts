@@ -140,14 +140,19 @@ function applyOne(kind: ErrorKind, rng: Rng, d: Draft, p: Person, s: CountrySamp
 // Years that are in the future for any plausible run of these tests.
 const REFERENCE_FUTURE = 2031;
 
+// Two e-mail or two date errors on one row would overwrite each other, so one of each at most.
+const group = (k: ErrorKind): string => (k.startsWith('email_') ? 'email' : k.startsWith('date_') ? 'date' : k);
+const usable = (kind: ErrorKind, d: Draft, done: readonly ErrorKind[]): boolean =>
+  applicable(kind, d) && !done.some((k) => group(k) === group(kind));
+
 /** Apply 1-2 injected errors to a draft; returns the kinds applied. */
 export function applyErrors(rng: Rng, d: Draft, p: Person, s: CountrySamplers): ErrorKind[] {
   const n = rng.chance(0.7) ? 1 : 2;
   const out: ErrorKind[] = [];
   for (let i = 0; i < n; i++) {
     let kind = rng.pick(ERROR_KINDS);
-    for (let t = 0; t < 3 && (!applicable(kind, d) || out.includes(kind)); t++) kind = rng.pick(ERROR_KINDS);
-    if (!applicable(kind, d) || out.includes(kind)) continue;
+    for (let t = 0; t < 3 && !usable(kind, d, out); t++) kind = rng.pick(ERROR_KINDS);
+    if (!usable(kind, d, out)) continue;
     applyOne(kind, rng, d, p, s);
     out.push(kind);
   }

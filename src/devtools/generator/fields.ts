@@ -51,38 +51,29 @@ export function fixDay(d: Ymd): Ymd {
 
 // ---------- phones ----------
 
-function subscriber(rng: Rng, len: number): string {
-  // Subscriber numbers never start with 0 or 1 in these plans.
-  return String(rng.range(2, 9)) + rng.digits(len - 1);
-}
-
 /** A landline in the city's area code, or a mobile, valid for the country's numbering plan. */
 export function randomPhone(rng: Rng, country: CountryData, city: City, mobile: boolean): Phone {
-  const area = rng.pick(city.areas);
+  if (mobile && country.code !== 'US') {
+    const p = rng.pick(country.mobilePrefixes);
+    // NSN lengths: GB 10, AU 9, DE 10-11 (015x mobiles are one digit longer).
+    const len = country.code === 'GB' ? 10 : country.code === 'AU' ? 9 : p.startsWith('15') ? 11 : 10;
+    return { nsn: p + rng.digits(len - p.length), areaLen: country.code === 'GB' ? 4 : 3, mobile };
+  }
+  const a = rng.pick(city.areas);
+  const first = rng.pick(a.first);
   switch (country.code) {
     case 'US': {
-      // NXX exchange: 2-9 first digit, avoiding 555 and N11 service codes.
-      let exch = subscriber(rng, 3);
-      if (exch === '555' || exch.endsWith('11')) exch = '4' + exch.slice(1, 2) + '7';
-      return { nsn: area + exch + rng.digits(4), areaLen: 3, mobile };
+      // NXX exchange: never 555 (fictional) or N11 (service codes).
+      let exch = first + rng.digits(3 - first.length);
+      if (exch === '555' || exch.endsWith('11')) exch = first + '47';
+      return { nsn: a.code + exch + rng.digits(4), areaLen: 3, mobile };
     }
-    case 'GB': {
-      if (mobile) return { nsn: rng.pick(country.mobilePrefixes) + rng.digits(8), areaLen: 4, mobile };
-      const len = 10 - area.length;
-      return { nsn: area + (area.length === 2 ? rng.pick(['3', '7', '8']) + rng.digits(len - 1) : subscriber(rng, len)), areaLen: area.length, mobile };
-    }
-    case 'DE': {
-      if (mobile) {
-        const p = rng.pick(country.mobilePrefixes);
-        return { nsn: p + rng.digits(p.startsWith('15') ? 8 : 7), areaLen: 3, mobile };
-      }
-      return { nsn: area + subscriber(rng, area.length === 2 ? 8 : 7), areaLen: area.length, mobile };
-    }
-    default: {
-      // AU: 9-digit NSN; landlines in 02/03/07/08 start with 3-9, mobiles are 04xx.
-      if (mobile) return { nsn: '4' + rng.digits(8), areaLen: 3, mobile };
-      return { nsn: area + rng.range(3, 9) + rng.digits(7), areaLen: 1, mobile };
-    }
+    case 'GB':
+      return { nsn: a.code + first + rng.digits(10 - a.code.length - first.length), areaLen: a.code.length, mobile };
+    case 'DE':
+      return { nsn: a.code + first + rng.digits((a.code.length === 2 ? 8 : 7) - first.length), areaLen: a.code.length, mobile };
+    default:
+      return { nsn: a.code + first + rng.digits(8 - first.length), areaLen: 1, mobile };
   }
 }
 
@@ -124,7 +115,7 @@ export function formatPhone(p: Phone, country: CountryData, format: number): str
     case 1: return `+${cc} ${area} ${grouped}`;
     case 2: return `+${cc}${p.nsn}`;
     case 3: return country.code === 'DE' ? `0${area}/${rest}` : `0${area}${rest}`;
-    case 4: return `00${cc} ${area} ${rest}`;
+    case 4: return `${country.idd} ${cc} ${area} ${rest}`;
     default: return `+${cc} (0)${area} ${grouped}`;
   }
 }

@@ -15,7 +15,7 @@ export type VariationKind = (typeof VARIATION_KINDS)[number];
 
 /** Relative weights when picking variations for a duplicate (before applicability filtering). */
 export const VARIATION_WEIGHTS: Readonly<Record<VariationKind, number>> = {
-  typo: 18, missing: 14, nickname: 12, move: 10, phone_format: 10, email_change: 8,
+  typo: 18, missing: 14, nickname: 30, move: 10, phone_format: 10, email_change: 8,
   date_slip: 8, case_noise: 8, married_name: 6, middle_name: 6, name_swap: 4,
 };
 
