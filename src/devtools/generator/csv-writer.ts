@@ -12,11 +12,21 @@ export const CUSTOMER_CSV_COLUMNS = [
 export const TRUTH_CSV_HEADER = 'customer_id,entity_id';
 
 // Quote when RFC 4180 requires it, and also for edge whitespace so no reader trims it away.
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+// A char-code scan: this runs 14 times per row, and beats a regex test in the hot loop.
+function needsQuotes(v: string): boolean {
+  const n = v.length;
+  if (n === 0) return false;
+  if (v.charCodeAt(0) <= 32 || v.charCodeAt(n - 1) <= 32) return true;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 44 || c === 34 || c === 10 || c === 13) return true;
+  }
+  return false;
+}
 
 /** One CSV field, quoted and escaped only when needed. */
 export function csvField(v: string): string {
-  return NEEDS_QUOTES.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+  return needsQuotes(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 /** One customer as a CSV line (with trailing newline). */
