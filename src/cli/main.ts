@@ -1,10 +1,18 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { registerMatchCommands } from './commands/match.commands.js';
+import { registerAdminCommands } from './commands/admin.commands.js';
 import { registerGenerateCommand } from './commands/generate.command.js';
+import { registerMatchCommands } from './commands/match.commands.js';
+import { registerServeCommand } from './commands/serve.command.js';
 
 const program = new Command();
-program.name('custodian').description('Custodian customer master data management server').version('0.1.0');
+program
+  .name('custodian')
+  .description('Custodian: customer master data management server and tools')
+  .version('0.1.0')
+  .showHelpAfterError();
+registerServeCommand(program);
+registerAdminCommands(program);
 registerMatchCommands(program);
 registerGenerateCommand(program);
 

@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../../platform/config/config.js';
+import { buildApp } from '../../server/app.js';
+import { openRuntime } from '../../server/runtime.js';
+import { run } from '../output.js';
+
+const SEAL_EVERY_MS = 500;
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the Custodian server (embedded PGlite in CUSTODIAN_DATA_DIR unless DATABASE_URL is set)')
+    .option('-p, --port <port>', 'port to listen on (overrides PORT)')
+    .option('--host <host>', 'address to bind (overrides HOST)')
+    .action((opts: { port?: string; host?: string }) =>
+      run(async () => {
+        const config = loadConfig({ ...process.env, ...(opts.port ? { PORT: opts.port } : {}), ...(opts.host ? { HOST: opts.host } : {}) });
+        const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
+        process.stderr.write(`Custodian: opening ${where} and applying migrations…\n`);
+        const services = await openRuntime(config);
+        const admin = await services.governance.bootstrapAdmin(config.adminEmail, config.adminPassword);
+        const app = await buildApp(services, { logLevel: config.logLevel, secureCookies: config.secureCookies });
+        const sealer = setInterval(() => {
+          services.audit.seal().catch((err: unknown) => app.log.error({ err }, 'audit sealing failed'));
+        }, SEAL_EVERY_MS);
+        sealer.unref();
+        await app.listen({ port: config.port, host: config.host });
+        const addr = app.server.address();
+        const port = typeof addr === 'object' && addr ? addr.port : config.port;
+        const url = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+        process.stderr.write(`\nCustodian is running at ${url}\n  API docs: ${url}/api/docs\n`);
+        if (admin) {
+          process.stderr.write(`\nFirst run: created the admin user ${admin.email}\n`);
+          if (admin.password) {
+            process.stderr.write(`  Password (shown only now; change it after signing in): ${admin.password}\n`);
+          } else process.stderr.write('  Password: the one in CUSTODIAN_ADMIN_PASSWORD\n');
+          process.stderr.write(`  Sign in: curl -c cookies.txt -H 'content-type: application/json' -d '{"email":"${admin.email}","password":"…"}' ${url}/api/v1/auth/login\n`);
+        }
+        let closing = false;
+        const shutdown = async (signal: string) => {
+          if (closing) return;
+          closing = true;
+          process.stderr.write(`\n${signal}: shutting down…\n`);
+          clearInterval(sealer);
+          await app.close();
+          await services.audit.seal().catch(() => undefined);
+          await services.database.close();
+          process.exit(0);
+        };
+        process.on('SIGINT', () => void shutdown('SIGINT'));
+        process.on('SIGTERM', () => void shutdown('SIGTERM'));
+      }),
+    );
+}

@@ -1,0 +1,2 @@
+export { AuditService } from './audit.service.js';
+export type { AuditEntry, AuditInput, AuditQuery, VerifyResult } from './audit.service.js';

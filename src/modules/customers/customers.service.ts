@@ -1,0 +1,129 @@
+import { sql } from 'drizzle-orm';
+import type { Actor } from '../../platform/auth/actor.js';
+import type { Database } from '../../platform/db/database.js';
+import { rows } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { isIdOf } from '../../platform/ids.js';
+import type { RecordsService, StoredRecordRow } from '../records/index.js';
+import type { CustomerListQuery, CustomerSummary, CustomerView } from './customers.schemas.js';
+import { planSearch, planSql } from './customer-search.js';
+
+type CustomerRow = {
+  id: string;
+  status: string;
+  display_name: string | null;
+  merged_into: string | null;
+  golden: Record<string, unknown>;
+  version: number;
+  created_at: Date | string;
+  updated_at: Date | string;
+};
+
+export type CustomerInclude = { records: boolean; history: boolean };
+
+const MAX_RANKED = 1000;
+
+/** Master customers: lookup, search and the customer view with its source records and history. */
+export class CustomersService {
+  constructor(
+    private readonly database: Database,
+    private readonly records: RecordsService,
+  ) {}
+
+  async list(actor: Actor, q: CustomerListQuery): Promise<{ items: CustomerSummary[]; nextCursor: string | null }> {
+    actor.require('customers:read');
+    const plans = planSearch(q);
+    const areaFilter = actor.allAreas
+      ? sql`true`
+      : sql`exists (select 1 from source_records r join sources s on s.id = r.source_id
+                    where r.customer_id = c.id and s.business_area_id = any(${sql.param([...actor.businessAreaIds])}::text[]))`;
+    const statusFilter = q.status ? sql`c.status = ${q.status}` : sql`c.status <> 'deleted'`;
+    if (plans.length === 0) {
+      const cursorFilter = q.cursor ? sql`c.id > ${q.cursor}` : sql`true`;
+      const list = await rows<CustomerRow>(
+        this.database.db,
+        sql`select c.* from customers c where ${statusFilter} and ${cursorFilter} and ${areaFilter} order by c.id limit ${q.limit + 1}`,
+      );
+      const page = list.slice(0, q.limit);
+      return { items: page.map((r) => summary(r)), nextCursor: list.length > q.limit ? page[page.length - 1]!.id : null };
+    }
+    const offset = decodeOffset(q.cursor);
+    const idPlans = plans.filter((p) => p.kind === 'id');
+    const unions = plans.filter((p) => p.kind !== 'id').map(planSql);
+    if (idPlans.length > 0 && isIdOf('customer', idPlans[0]!.term)) {
+      unions.push(sql`select ${idPlans[0]!.term}::text as customer_id, 1.0 as score, 'id' as matched_on`);
+    }
+    const list = await rows<CustomerRow & { score: number; matched_on: string }>(
+      this.database.db,
+      sql`with hits as (${sql.join(unions, sql` union all `)}),
+               best as (select distinct on (customer_id) customer_id, score, matched_on from hits order by customer_id, score desc)
+          select c.*, b.score, b.matched_on from best b join customers c on c.id = b.customer_id
+          where ${statusFilter} and ${areaFilter}
+          order by b.score desc, c.id limit ${q.limit + 1} offset ${offset}`,
+    );
+    const page = list.slice(0, q.limit);
+    const next = list.length > q.limit && offset + q.limit < MAX_RANKED ? encodeOffset(offset + q.limit) : null;
+    return { items: page.map((r) => summary(r, Number(r.score), r.matched_on)), nextCursor: next };
+  }
+
+  async get(actor: Actor, id: string, include: CustomerInclude): Promise<CustomerView> {
+    actor.require('customers:read');
+    const [row] = await rows<CustomerRow>(this.database.db, sql`select * from customers where id = ${id}`);
+    if (!row) throw AppError.notFound('Customer', id);
+    const recordRows = await this.records.rowsOfCustomers([id]);
+    const visible = await this.visibleRows(actor, recordRows);
+    if (!actor.allAreas && visible.length === 0) throw AppError.notFound('Customer', id);
+    const view: CustomerView = {
+      ...summary(row),
+      golden: row.golden,
+      records: include.records ? await this.records.viewsOf(actor, visible, 'customer', id) : [],
+    };
+    if (include.history) {
+      const history = [];
+      for (const r of visible) {
+        for (const v of await this.records.history(actor, r.id)) history.push({ recordId: r.id, sourceKey: r.source_key, ...v });
+      }
+      view.history = history.sort((a, b) => b.changedAt.localeCompare(a.changedAt));
+    }
+    return view;
+  }
+
+  private async visibleRows(actor: Actor, list: StoredRecordRow[]): Promise<StoredRecordRow[]> {
+    if (actor.allAreas) return list;
+    const areas = await rows<{ id: string; business_area_id: string }>(
+      this.database.db,
+      sql`select id, business_area_id from sources where id = any(${sql.param([...new Set(list.map((r) => r.source_id))])}::text[])`,
+    );
+    const areaOf = new Map(areas.map((a) => [a.id, a.business_area_id]));
+    return list.filter((r) => actor.inArea(areaOf.get(r.source_id) ?? ''));
+  }
+}
+
+function summary(r: CustomerRow, score?: number, matchedOn?: string): CustomerSummary {
+  return {
+    id: r.id,
+    status: r.status,
+    displayName: r.display_name,
+    mergedInto: r.merged_into,
+    version: Number(r.version),
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+    ...(score !== undefined ? { score: Math.round(score * 1000) / 1000 } : {}),
+    ...(matchedOn ? { matchedOn } : {}),
+  };
+}
+
+function encodeOffset(n: number): string {
+  return Buffer.from(JSON.stringify({ o: n })).toString('base64url');
+}
+
+function decodeOffset(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  try {
+    const o = (JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown }).o;
+    if (typeof o === 'number' && Number.isInteger(o) && o >= 0 && o < MAX_RANKED) return o;
+  } catch {
+    // fall through
+  }
+  throw new AppError('BAD_REQUEST', 'Invalid cursor', [{ field: 'cursor', rule: 'format', message: 'not a cursor returned by this API' }]);
+}

@@ -1,0 +1,3 @@
+export { CustomersService } from './customers.service.js';
+export type { CustomerInclude } from './customers.service.js';
+export * from './customers.schemas.js';

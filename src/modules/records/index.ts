@@ -1,0 +1,6 @@
+export { RecordsService } from './records.service.js';
+export type { RecordListQuery, SchemaFailure } from './records.service.js';
+export type { StoredRecordRow } from './record-writer.js';
+export { foldName, phoneDigits } from './search-terms.js';
+export { privacyMap, toRecordView } from './record-view.js';
+export * from './records.schemas.js';

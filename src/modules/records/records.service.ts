@@ -1,0 +1,275 @@
+import { sql } from 'drizzle-orm';
+import type { Actor } from '../../platform/auth/actor.js';
+import type { Database, Executor } from '../../platform/db/database.js';
+import { rows } from '../../platform/db/database.js';
+import { emitEvents } from '../../platform/events/outbox.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { parseOrThrow } from '../../platform/errors/zod-details.js';
+import type { AuditService } from '../audit/index.js';
+import type { PrivacyLevel } from '../governance/index.js';
+import type { CompiledSchema, FieldError, SchemasService } from '../schemas/index.js';
+import { compileSchema, validateCompiled } from '../schemas/index.js';
+import type { SourceRow, SourcesService } from '../sources/index.js';
+import type { IncomingRecord, StoredRecordRow, WriteContext } from './record-writer.js';
+import { writeRecords } from './record-writer.js';
+import { privacyMap, toRecordView } from './record-view.js';
+import type { RecordVersionView, RecordView, WriteResult } from './records.schemas.js';
+import { updateRecordBody, writeBatchBody, writeRecordBody } from './records.schemas.js';
+
+export type RecordListQuery = { source?: string; status?: 'valid' | 'rejected' | 'deleted'; customerId?: string; cursor?: string; limit: number };
+export type SchemaFailure = { recordId: string; sourceId: string; sourceKey: string; schemaVersion: number; errors: FieldError[] };
+
+/** Source records: validated writes with full version history, quarantine of rejected records, reads. */
+export class RecordsService {
+  private readonly compiledByRegion = new Map<string, CompiledSchema>();
+
+  constructor(
+    private readonly database: Database,
+    private readonly audit: AuditService,
+    private readonly schemas: SchemasService,
+    private readonly sources: SourcesService,
+  ) {}
+
+  /** Creates or updates one record by (source, key). */
+  async write(actor: Actor, input: unknown): Promise<WriteResult> {
+    const body = parseOrThrow(writeRecordBody, input, 'record');
+    const [result] = await this.writeMany(actor, body.source, [{ key: body.key, values: body.values }]);
+    return result!;
+  }
+
+  /** Creates or updates up to 1,000 records of one source in a single transaction. */
+  async writeBatch(actor: Actor, input: unknown): Promise<WriteResult[]> {
+    const body = parseOrThrow(writeBatchBody, input, 'record batch');
+    return this.writeMany(actor, body.source, body.records);
+  }
+
+  async update(actor: Actor, recordId: string, input: unknown): Promise<WriteResult> {
+    const body = parseOrThrow(updateRecordBody, input, 'record update');
+    const row = await this.getRow(actor, recordId);
+    const [result] = await this.writeMany(actor, row.source_id, [{ key: row.source_key, values: body.values }]);
+    return result!;
+  }
+
+  async writeMany(actor: Actor, sourceRef: string, batch: IncomingRecord[]): Promise<WriteResult[]> {
+    actor.require('records:write');
+    assertStorable(batch);
+    const seen = new Set<string>();
+    for (const [i, r] of batch.entries()) {
+      if (seen.has(r.key)) throw new AppError('BAD_REQUEST', `Key "${r.key}" appears twice in the batch`, [{ field: `records.${i}.key`, rule: 'unique', message: 'duplicate key in batch' }]);
+      seen.add(r.key);
+    }
+    const source = await this.sources.resolve(actor, sourceRef);
+    if (source.archivedAt) throw AppError.conflict(`Source ${source.name} is archived; unarchive it to write records`);
+    const results = await this.database.db.transaction(async (tx) => {
+      const ctx = await this.writeContext(source, tx);
+      return writeRecords(tx, this.audit, actor, ctx, batch);
+    });
+    const privacy = privacyMap((await this.schemas.currentVersionOf(source.schemaId)).definition);
+    return results.map((r) => ({ outcome: r.outcome, record: toRecordView(actor, r.row, privacy, new Set(), source.name) }));
+  }
+
+  /** Validation context of a source's current schema version, with the source's phone region applied. */
+  async writeContext(source: SourceRow, ex?: Executor): Promise<WriteContext> {
+    const v = await this.schemas.currentVersionOf(source.schemaId, ex);
+    let compiled = v.compiled;
+    if (source.defaultRegion && source.defaultRegion !== v.definition.defaultRegion) {
+      const key = `${v.schemaId}@${v.version}@${source.defaultRegion}`;
+      compiled = this.compiledByRegion.get(key) ?? compileSchema({ ...v.definition, defaultRegion: source.defaultRegion });
+      this.compiledByRegion.set(key, compiled);
+    }
+    return { source, schemaVersion: v.version, definition: v.definition, compiled };
+  }
+
+  async get(actor: Actor, recordId: string): Promise<RecordView> {
+    const row = await this.getRow(actor, recordId);
+    const views = await this.viewsOf(actor, [row], 'record', row.id);
+    return views[0]!;
+  }
+
+  async getByKey(actor: Actor, sourceRef: string, key: string): Promise<RecordView> {
+    actor.require('records:read');
+    const source = await this.sources.resolve(actor, sourceRef);
+    const [row] = await rows<StoredRecordRow>(this.database.db, sql`select * from source_records where source_id = ${source.id} and source_key = ${key}`);
+    if (!row) throw AppError.notFound('Record', `${source.name}/${key}`);
+    return (await this.viewsOf(actor, [row], 'record', row.id))[0]!;
+  }
+
+  async list(actor: Actor, q: RecordListQuery): Promise<{ items: RecordView[]; nextCursor: string | null }> {
+    actor.require('records:read');
+    const conds = [sql`true`];
+    if (q.source) conds.push(sql`r.source_id = ${(await this.sources.resolve(actor, q.source)).id}`);
+    if (q.status) conds.push(sql`r.status = ${q.status}`);
+    if (q.customerId) conds.push(sql`r.customer_id = ${q.customerId}`);
+    if (q.cursor) conds.push(sql`r.id > ${q.cursor}`);
+    if (!actor.allAreas) conds.push(sql`s.business_area_id = any(${sql.param([...actor.businessAreaIds])}::text[])`);
+    const list = await rows<StoredRecordRow>(
+      this.database.db,
+      sql`select r.* from source_records r join sources s on s.id = r.source_id
+          where ${sql.join(conds, sql` and `)} order by r.id limit ${q.limit + 1}`,
+    );
+    const page = list.slice(0, q.limit);
+    const items = await this.viewsOf(actor, page, 'record', null);
+    return { items, nextCursor: list.length > q.limit ? page[page.length - 1]!.id : null };
+  }
+
+  async history(actor: Actor, recordId: string): Promise<RecordVersionView[]> {
+    const row = await this.getRow(actor, recordId);
+    const privacy = privacyMap((await this.schemas.loadVersion(row.schema_id, row.schema_version)).definition);
+    const versions = await rows<{
+      version: number;
+      change_kind: string;
+      status: string;
+      schema_version: number;
+      raw: Record<string, unknown>;
+      values: Record<string, unknown> | null;
+      errors: FieldError[] | null;
+      changed_at: Date | string;
+      changed_by: string | null;
+    }>(this.database.db, sql`select * from source_record_versions where record_id = ${row.id} order by version desc`);
+    const sensitive = new Set<string>();
+    const out = versions.map((v) => {
+      const view = toRecordView(actor, { ...row, raw: v.raw, values: v.values, extras: null, errors: v.errors, status: v.status as StoredRecordRow['status'] }, privacy, sensitive);
+      return {
+        version: Number(v.version),
+        changeKind: v.change_kind,
+        status: v.status,
+        schemaVersion: Number(v.schema_version),
+        raw: view.raw,
+        values: view.values,
+        errors: view.errors,
+        changedAt: new Date(v.changed_at).toISOString(),
+        changedBy: v.changed_by,
+      };
+    });
+    await this.auditSensitiveRead(actor, 'record', row.id, sensitive);
+    return out;
+  }
+
+  /** Soft-deletes a record: it leaves search and its customer, its history stays. */
+  async delete(actor: Actor, recordId: string): Promise<RecordView> {
+    actor.require('records:write');
+    const row = await this.getRow(actor, recordId);
+    if (row.status === 'deleted') return (await this.viewsOf(actor, [row], 'record', null))[0]!;
+    const by = actor.id ?? actor.name;
+    await this.database.db.transaction(async (tx) => {
+      await tx.execute(sql`update source_records set status = 'deleted', version = version + 1, updated_at = now(), updated_by = ${by} where id = ${row.id}`);
+      await tx.execute(sql`
+        insert into source_record_versions (record_id, version, change_kind, status, schema_version, raw, "values", errors, changed_by)
+        select id, version, 'delete', 'deleted', schema_version, raw, "values", errors, ${by} from source_records where id = ${row.id}`);
+      await tx.execute(sql`delete from customer_search_terms where record_id = ${row.id}`);
+      await tx.execute(sql`delete from record_unique_values where record_id = ${row.id}`);
+      const events = [{ type: 'record.deleted', aggregateType: 'record', aggregateId: row.id, payload: { sourceId: row.source_id, sourceKey: row.source_key }, actorId: by }];
+      if (row.customer_id) {
+        const left = await rows<{ n: number }>(tx, sql`select count(*)::int as n from source_records where customer_id = ${row.customer_id} and status <> 'deleted'`);
+        if (Number(left[0]?.n) === 0) {
+          await tx.execute(sql`update customers set status = 'deleted', updated_at = now(), version = version + 1 where id = ${row.customer_id}`);
+          events.push({ type: 'customer.deleted', aggregateType: 'customer', aggregateId: row.customer_id, payload: { sourceId: row.source_id, sourceKey: row.source_key }, actorId: by });
+        }
+      }
+      await this.audit.append(tx, actor, { action: 'record.delete', entityType: 'record', entityId: row.id, payload: { before: { status: row.status, version: row.version } } });
+      await emitEvents(tx, events);
+    });
+    return this.get(actor, row.id);
+  }
+
+  /**
+   * Records of a schema validated with an older version that would fail the given version.
+   * Scans in id order from the cursor; returns at most `limit` failures and where to continue.
+   */
+  async failingForVersion(actor: Actor, schemaRef: string, version: number, cursor: string | undefined, limit: number): Promise<{ items: SchemaFailure[]; scanned: number; nextCursor: string | null }> {
+    actor.require('records:read');
+    const schema = await this.schemas.resolveId(actor, schemaRef);
+    const target = await this.schemas.loadVersion(schema.id, version);
+    const items: SchemaFailure[] = [];
+    let scanned = 0;
+    let after = cursor ?? '';
+    const privacy = privacyMap(target.definition);
+    for (;;) {
+      const page = await rows<StoredRecordRow>(
+        this.database.db,
+        sql`select id, source_id, source_key, schema_version, raw from source_records
+            where schema_id = ${schema.id} and status = 'valid' and schema_version <> ${version} and id > ${after}
+            order by id limit 500`,
+      );
+      for (const r of page) {
+        scanned += 1;
+        after = r.id;
+        const v = validateCompiled(target.compiled, r.raw);
+        if (!v.ok) {
+          const view = toRecordView(actor, { ...r, values: null, extras: null, errors: v.errors, created_at: new Date(), updated_at: new Date() } as StoredRecordRow, privacy, new Set());
+          items.push({ recordId: r.id, sourceId: r.source_id, sourceKey: r.source_key, schemaVersion: Number(r.schema_version), errors: view.errors as FieldError[] });
+          if (items.length >= limit) return { items, scanned, nextCursor: r.id };
+        }
+      }
+      if (page.length < 500) return { items, scanned, nextCursor: null };
+    }
+  }
+
+  /** Record views with masking; audits reads of unmasked sensitive values. */
+  async viewsOf(actor: Actor, list: StoredRecordRow[], entityType: string, entityId: string | null): Promise<RecordView[]> {
+    const sourceMap = await this.sources.byIds([...new Set(list.map((r) => r.source_id))]);
+    const privacyCache = new Map<string, Map<string, PrivacyLevel>>();
+    const sensitive = new Set<string>();
+    const out: RecordView[] = [];
+    for (const r of list) {
+      const key = `${r.schema_id}@${r.schema_version}`;
+      let privacy = privacyCache.get(key);
+      if (!privacy) {
+        privacy = privacyMap((await this.schemas.loadVersion(r.schema_id, Number(r.schema_version))).definition);
+        privacyCache.set(key, privacy);
+      }
+      out.push(toRecordView(actor, r, privacy, sensitive, sourceMap.get(r.source_id)?.name));
+    }
+    await this.auditSensitiveRead(actor, entityType, entityId ?? (list.length === 1 ? list[0]!.id : null), sensitive, list.map((r) => r.id));
+    return out;
+  }
+
+  async auditSensitiveRead(actor: Actor, entityType: string, entityId: string | null, fields: Set<string>, recordIds?: string[]): Promise<void> {
+    if (fields.size === 0) return;
+    await this.audit.append(this.database.db, actor, {
+      action: 'sensitive.read',
+      entityType,
+      entityId,
+      payload: { fields: [...fields].sort(), recordIds: recordIds?.slice(0, 1000) },
+    });
+  }
+
+  async getRow(actor: Actor, recordId: string): Promise<StoredRecordRow> {
+    actor.require('records:read');
+    const [row] = await rows<StoredRecordRow & { business_area_id: string }>(
+      this.database.db,
+      sql`select r.*, s.business_area_id from source_records r join sources s on s.id = r.source_id where r.id = ${recordId}`,
+    );
+    if (!row || !actor.inArea(row.business_area_id)) throw AppError.notFound('Record', recordId);
+    return row;
+  }
+
+  /** Records of customers, for the customers module. */
+  async rowsOfCustomers(customerIds: string[]): Promise<StoredRecordRow[]> {
+    return rows<StoredRecordRow>(this.database.db, sql`select * from source_records where customer_id = any(${sql.param(customerIds)}::text[]) and status <> 'deleted' order by id`);
+  }
+}
+
+// PostgreSQL text and jsonb cannot hold NUL characters; say so instead of failing with a 500.
+function assertStorable(batch: IncomingRecord[]): void {
+  for (const [i, r] of batch.entries()) {
+    const bad = findNul(r.values, '');
+    if (bad !== null) {
+      throw new AppError('BAD_REQUEST', 'Values cannot contain NUL (\\u0000) characters', [
+        { field: batch.length > 1 ? `records.${i}.values.${bad}` : `values.${bad}`, rule: 'no_nul', message: 'contains a NUL character' },
+      ]);
+    }
+  }
+}
+
+function findNul(v: unknown, path: string): string | null {
+  if (typeof v === 'string') return v.includes('\u0000') ? path : null;
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (k.includes('\u0000')) return path ? `${path}.${k}` : k;
+      const p = findNul(x, path ? `${path}.${k}` : k);
+      if (p !== null) return p;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,3 @@
+export { SourcesService, sourceView } from './sources.service.js';
+export type { SourceRow } from './sources.service.js';
+export * from './sources.schemas.js';

@@ -1,0 +1,8 @@
+// Every table, for drizzle-kit and typed queries. Tables live with the module that owns them.
+export * from '../../modules/governance/governance.tables.js';
+export * from '../../modules/schemas/schemas.tables.js';
+export * from '../../modules/sources/sources.tables.js';
+export * from '../../modules/records/records.tables.js';
+export * from '../../modules/customers/customers.tables.js';
+export * from '../../modules/audit/audit.tables.js';
+export * from '../events/events.tables.js';

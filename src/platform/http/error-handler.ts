@@ -1,0 +1,42 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type ErrorDetail } from '../errors/app-error.js';
+
+type ErrorBody = { error: { code: string; message: string; details: ErrorDetail[]; requestId: string } };
+
+function body(req: FastifyRequest, code: string, message: string, details: ErrorDetail[] = []): ErrorBody {
+  return { error: { code, message, details, requestId: String(req.id) } };
+}
+
+/** One place that turns any thrown error into a JSON error with a code; unknown errors leak nothing. */
+export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
+  if (err instanceof AppError) {
+    if (err.code === 'INTERNAL') req.log.error({ err }, 'internal error');
+    void reply.status(err.status).send(body(req, err.code, err.message, err.details));
+    return;
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = (err as { validationContext?: string }).validationContext ?? 'request';
+    const details = err.validation.map((v) => ({
+      field: [where === 'body' ? '' : where, ...String(v.instancePath ?? '').split('/').filter(Boolean)].filter(Boolean).join('.') || where,
+      rule: String(v.keyword ?? 'invalid'),
+      message: String(v.message ?? 'is invalid'),
+    }));
+    void reply.status(400).send(body(req, 'BAD_REQUEST', `Invalid ${where}`, details));
+    return;
+  }
+  const fe = err as FastifyError;
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code =
+      fe.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : fe.statusCode === 404 ? 'NOT_FOUND' : fe.statusCode === 429 ? 'RATE_LIMITED' : 'BAD_REQUEST';
+    const message = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'Request body is not valid JSON' : fe.message;
+    void reply.status(fe.statusCode === 415 ? 415 : fe.statusCode).send(body(req, fe.statusCode === 415 ? 'BAD_REQUEST' : code, message));
+    return;
+  }
+  req.log.error({ err }, 'unhandled error');
+  void reply.status(500).send(body(req, 'INTERNAL', 'Something went wrong on our side; quote the request id when reporting it'));
+}
+
+export function notFoundHandler(req: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(404).send(body(req, 'NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`));
+}

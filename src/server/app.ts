@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
+import { registerCustomerRoutes } from '../modules/customers/customers.routes.js';
+import { registerGovernanceRoutes } from '../modules/governance/governance.routes.js';
+import { registerRecordRoutes } from '../modules/records/records.routes.js';
+import { registerSchemaRoutes } from '../modules/schemas/schemas.routes.js';
+import { registerSourceRoutes } from '../modules/sources/sources.routes.js';
+import { authHook } from '../platform/http/auth-hook.js';
+import { errorHandler, notFoundHandler } from '../platform/http/error-handler.js';
+import type { HttpApp } from '../platform/http/types.js';
+import type { Services } from './services.js';
+
+export type AppOptions = {
+  logLevel?: string;
+  secureCookies?: boolean;
+  version?: string;
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the HTTP API: authentication on every route, zod validation, OpenAPI from the same schemas. */
+export async function buildApp(services: Services, opts: AppOptions = {}): Promise<HttpApp> {
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: 10 * 1024 * 1024,
+    trustProxy: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  }).withTypeProvider() as unknown as HttpApp;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('sessionToken', null);
+  app.addHook('onRequest', async (req, reply) => {
+    void reply.header('x-request-id', String(req.id));
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Custodian API', description: 'Customer master data management', version: opts.version ?? '0.1.0' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'API key: cst_…' },
+          session: { type: 'apiKey', in: 'cookie', name: 'custodian_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  const resolver = {
+    fromApiKey: (key: string, meta: { requestId: string; ip: string }) => services.governance.actorForApiKey(key, meta),
+    fromSession: (token: string, meta: { requestId: string; ip: string }) => services.governance.actorForSession(token, meta),
+  };
+  const checkAuth = authHook(resolver);
+  app.addHook('preHandler', async (req, reply) => {
+    // The docs UI plugin registers its own routes; they are public like the OpenAPI document.
+    if (req.url.startsWith('/api/docs')) return;
+    await checkAuth(req, reply);
+  });
+
+  app.get('/health', { config: { public: true }, schema: { tags: ['platform'], summary: 'Liveness', response: { 200: z.object({ status: z.literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+  app.get('/ready', {
+    config: { public: true },
+    schema: { tags: ['platform'], summary: 'Readiness: the database answers', response: { 200: z.object({ status: z.literal('ready'), database: z.string() }), 503: z.object({ status: z.literal('unavailable'), database: z.string() }) } },
+  }, async (_req, reply) => {
+    try {
+      await services.database.raw('select 1');
+      return { status: 'ready' as const, database: services.database.kind };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' as const, database: services.database.kind });
+    }
+  });
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  registerGovernanceRoutes(app, services.governance, { secureCookies: (proto) => opts.secureCookies ?? proto === 'https' });
+  registerSchemaRoutes(app, services.schemas, services.records);
+  registerSourceRoutes(app, services.sources);
+  registerRecordRoutes(app, services.records);
+  registerCustomerRoutes(app, services.customers);
+  registerAuditRoutes(app, services.audit);
+
+  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .send(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Custodian</title></head><body style="font-family:system-ui;max-width:40rem;margin:4rem auto">' +
+          '<h1>Custodian</h1><p>Customer master data management. The API is at <a href="/api/docs">/api/docs</a> ' +
+          '(OpenAPI: <a href="/api/openapi.json">/api/openapi.json</a>).</p></body></html>',
+      ),
+  );
+  return app;
+}
