@@ -24,10 +24,10 @@ function maskString(s: string): string {
   if (s.length === 0) return s;
   const at = s.indexOf('@');
   if (at > 0) return `${s[0]}***${s.slice(at)}`;
+  if (/^\d{4}-\d{2}-\d{2}/.test(s)) return '****-**-**';
   if (/^\+?[\d\s().-]{6,}$/.test(s)) {
     const digits = s.replace(/\D/g, '');
     return `${s.startsWith('+') ? '+' : ''}${'*'.repeat(Math.max(0, digits.length - 3))}${digits.slice(-3)}`;
   }
-  if (/^\d{4}-\d{2}-\d{2}/.test(s)) return '****-**-**';
   return `${[...s][0]}***`;
 }

@@ -204,7 +204,10 @@ export function chooseRules(ds: EncodedDataset, opts: BlockingOptions, fixed?: B
   const out: BlockedRule[] = [];
   const budget = Math.max(100_000, opts.pairBudgetPerRecord * ds.size);
   const specs = fixed ?? CANDIDATE_RULES.map(ruleSpec);
+  const hasNames = ds.featureByRole('givenName') !== undefined && ds.featureByRole('familyName') !== undefined;
   for (const spec of specs) {
+    // Full-name keys only stand in for missing given/family name columns.
+    if (!fixed && hasNames && spec.parts.some((p) => p.startsWith('fullName.'))) continue;
     const r = evaluateRule(ds, spec, opts);
     if (r === null) continue;
     if (!fixed) {

@@ -40,6 +40,12 @@ export class Feature {
     return p;
   }
 
+  /**
+   * Tokens removed from a full name before comparison: the record's own given/family names,
+   * so the full-name comparison only adds what they do not already say (titles, middle names).
+   */
+  exclude: Set<string> | null = null;
+
   /** Standardize and append one raw value. */
   add(raw: string | null | undefined): void {
     let v = -1;
@@ -55,13 +61,17 @@ export class Feature {
         break;
       }
       case 'fullName': {
-        const toks = fullNameTokens(raw);
+        const all = fullNameTokens(raw);
+        const ex = this.exclude;
+        const toks = ex ? all.filter((t) => !ex.has(t)) : all;
         if (toks.length > 0) {
           v = this.dict.intern(toks.join(' '));
           const ids = [...new Set(toks.map((t) => this.aux.intern(t)))].sort((p, q) => p - q);
           for (const id of ids) this.tokens.push(id);
-          x1 = this.phonetic(toks[0]!)[0];
-          x2 = this.phonetic(toks[toks.length - 1]!)[0];
+        }
+        if (all.length > 0) {
+          x1 = this.phonetic(all[0]!)[0];
+          x2 = this.phonetic(all[all.length - 1]!)[0];
         }
         this.tokOff.push(this.tokens.length);
         break;
@@ -133,7 +143,12 @@ export class EncodedDataset {
   constructor(readonly specs: ComparisonSpec[], capacity = 1024) {
     this.features = specs.map((s) => new Feature(s, capacity));
     this.source = new Int32Vec(capacity);
+    const given = specs.find((s) => s.role === 'givenName');
+    const family = specs.find((s) => s.role === 'familyName');
+    this.nameColumns = given && family ? specs.filter((s) => s.kind === 'name').map((s) => s.column) : [];
   }
+  /** Given/family/middle name columns whose tokens full names leave out (when both exist). */
+  readonly nameColumns: string[];
   get size(): number {
     return this.ids.length;
   }
@@ -142,7 +157,12 @@ export class EncodedDataset {
     const i = this.ids.length;
     this.ids.push(r.id);
     this.source.push(source);
-    for (const f of this.features) f.add(r.fields[f.spec.column]);
+    for (const f of this.features) {
+      if (f.spec.kind === 'fullName' && this.nameColumns.length > 0) {
+        f.exclude = new Set(this.nameColumns.flatMap((c) => fullNameTokens(r.fields[c])));
+      }
+      f.add(r.fields[f.spec.column]);
+    }
     return i;
   }
   /** First feature with the given role (blocking keys refer to roles). */

@@ -13,7 +13,7 @@ import type { MatchModel, MatchRecord, PairExplanation, RoleMapping } from './ty
 /** Defaults chosen once for all data sets (no per-dataset tuning). */
 export const DEFAULTS = {
   threshold: 0.5,
-  conflictEvidence: 0,
+  conflictEvidence: Number(process.env.CE ?? 0),
   maxBlockSize: 400,
   pairBudgetPerRecord: 150,
   randomPairs: 300_000,
@@ -153,11 +153,13 @@ async function run(records: MatchRecord[], sources: Uint8Array | null, opts: Run
     }
   }
   const pairs: PairList = { a: Int32Array.from(ka), b: Int32Array.from(kb), weight: Float64Array.from(kw), probability: Float64Array.from(kw, (w) => 1 / (1 + Math.pow(2, -w))) };
+  progress(`scored: ${pairs.a.length} pairs kept`);
   const conflictEvidence = model.conflictWeight;
   const clusterOf = clusterRecords(ds.size, pairs.a, pairs.b, pairs.weight, {
     minWeight: minW,
     conflicts: (i, j) => (link && ds.source.data[i] === ds.source.data[j] ? false : scorer.weight(i, j) - scorer.priorWeight < conflictEvidence),
   });
+  progress('clustered');
   let clusters = 0;
   for (const c of clusterOf) if (c + 1 > clusters) clusters = c + 1;
   const stats: RunStats = {

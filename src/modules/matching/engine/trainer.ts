@@ -13,8 +13,14 @@ export interface TrainSettings {
   link: boolean;
 }
 
+const NAME_ROLES = ['givenName', 'familyName', 'fullName', 'middleName'];
+
+// A rule conditions on the roles it blocks on; name roles are correlated, so blocking on any name
+// part takes all name comparisons out of that rule's EM.
 function rolesOfRule(rule: BlockedRule): Set<string> {
-  return new Set(rule.spec.parts.map((p) => p.split('.')[0]!));
+  const roles = new Set(rule.spec.parts.map((p) => p.split('.')[0]!));
+  if (NAME_ROLES.some((r) => roles.has(r))) for (const r of NAME_ROLES) roles.add(r);
+  return roles;
 }
 
 /**

@@ -15,12 +15,16 @@ interface WorkerOut {
   perRule: number[];
 }
 
-/** Worker script next to this module: .ts under tsx (dev, tests), .js when built. */
-function workerTarget(): { url: URL; execArgv: string[] } {
+/**
+ * Start a worker running the script next to this module: compare.worker.js when built; under tsx
+ * (dev, tests) the .ts file is loaded through tsx's ESM loader registered inside the worker.
+ */
+export function startWorker(name: string, workerData: unknown): Worker {
   const here = import.meta.url;
-  const ts = here.endsWith('.ts');
-  const url = new URL(ts ? './compare.worker.ts' : './compare.worker.js', here);
-  return { url, execArgv: ts ? [...process.execArgv.filter((a) => !a.startsWith('--input-type')), '--import', 'tsx'] : process.execArgv };
+  if (!here.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, here), { workerData });
+  const url = new URL(`./${name}.ts`, here).href;
+  const boot = `(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(url)}); })().catch((e) => { console.error(e); process.exit(1); });`;
+  return new Worker(boot, { eval: true, workerData });
 }
 
 /** Number of worker threads to use when the caller asks for `requested` (0 = all cores). */
@@ -35,13 +39,12 @@ export function resolveThreads(requested: number | undefined): number {
  */
 export async function collectCandidatesParallel(ds: EncodedDataset, rules: BlockedRule[], link: boolean, threads: number, progress: (msg: string) => void): Promise<CandidateSet> {
   const snapshot = snapshotDataset(ds);
-  const { url, execArgv } = workerTarget();
   const plainRules = rules.map((r) => ({ ...r }));
   const counts = new Array<number>(threads).fill(0);
   const outs = await Promise.all(
     Array.from({ length: threads }, (_, shard) =>
       new Promise<WorkerOut>((resolve, reject) => {
-        const w = new Worker(url, { workerData: { snapshot, rules: plainRules, link, shard, shards: threads }, execArgv });
+        const w = startWorker('compare.worker', { snapshot, rules: plainRules, link, shard, shards: threads });
         w.on('message', (msg: { progress?: number; done?: boolean } & WorkerOut) => {
           if (msg.done) resolve(msg);
           else if (msg.progress !== undefined) {
