@@ -15,6 +15,12 @@ export interface ClusterOptions {
    * records that clearly differ.
    */
   conflicts?: (i: number, j: number) => boolean;
+  /**
+   * Evidence of a cross pair (weight minus prior). When given, two clusters merge only if at most
+   * `maxNegativeShare` of their cross pairs have negative evidence (majority support).
+   */
+  evidence?: (i: number, j: number) => number;
+  maxNegativeShare?: number;
   /** Skip the guard when clusters are larger than this product of sizes (bounded work). */
   maxGuardWork?: number;
 }
@@ -45,11 +51,17 @@ export function clusterRecords(n: number, edgesA: Int32Array, edgesB: Int32Array
     if (ra === rb) continue;
     const ma = membersOf(ra);
     const mb = membersOf(rb);
-    if (opts.conflicts && (ma.length > 1 || mb.length > 1) && ma.length * mb.length <= maxWork) {
+    if ((opts.conflicts || opts.evidence) && (ma.length > 1 || mb.length > 1) && ma.length * mb.length <= maxWork) {
       let bad = false;
+      let negative = 0;
+      const allowed = Math.floor((opts.maxNegativeShare ?? 1) * ma.length * mb.length);
       for (const i of ma) {
         for (const j of mb) {
-          if (opts.conflicts(i, j)) {
+          if (opts.conflicts && opts.conflicts(i, j)) {
+            bad = true;
+            break;
+          }
+          if (opts.evidence && opts.evidence(i, j) < 0 && ++negative > allowed) {
             bad = true;
             break;
           }

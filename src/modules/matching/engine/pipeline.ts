@@ -158,6 +158,8 @@ async function run(records: MatchRecord[], sources: Uint8Array | null, opts: Run
   const clusterOf = clusterRecords(ds.size, pairs.a, pairs.b, pairs.weight, {
     minWeight: minW,
     conflicts: (i, j) => (link && ds.source.data[i] === ds.source.data[j] ? false : scorer.weight(i, j) - scorer.priorWeight < conflictEvidence),
+    evidence: link ? undefined : (i, j) => scorer.weight(i, j) - scorer.priorWeight,
+    maxNegativeShare: Number(process.env.NS ?? 1),
   });
   progress('clustered');
   let clusters = 0;
