@@ -21,6 +21,25 @@ export function resolvePart(ds: EncodedDataset, part: string): PartFn | null {
     case 'last':
     case 'year':
       return (i) => f.a2.data[i]!;
+    case 'canonical':
+      return (i) => f.a3.data[i] ?? -1;
+    case 'anyPhonetic': {
+      // Family name's phonetic code, or the given name's when the family name is missing
+      // (single-name records often hold the surname in the given-name column).
+      const g = ds.featureByRole('givenName');
+      const codes = new Map<string, number>();
+      const code = (s: string): number => {
+        let id = codes.get(s);
+        if (id === undefined) codes.set(s, (id = codes.size));
+        return id;
+      };
+      return (i) => {
+        const x = f.a1.data[i]!;
+        if (x >= 0) return code(f.aux.values[x]!);
+        const y = g ? g.a1.data[i]! : -1;
+        return y >= 0 ? code(g!.aux.values[y]!) : -1;
+      };
+    }
     case 'initial':
       return (i) => {
         const v = f.val.data[i]!;
@@ -37,8 +56,8 @@ const CANDIDATE_RULES: string[][] = [
   ['email.value'],
   ['email.local'],
   ['phone.last7'],
-  ['familyName.phonetic', 'dateOfBirth.year'],
-  ['givenName.phonetic', 'familyName.phonetic'],
+  ['familyName.anyPhonetic', 'dateOfBirth.year'],
+  ['givenName.canonical', 'familyName.phonetic'],
   ['dateOfBirth.value'],
   ['postcode.value', 'givenName.initial'],
   ['postcode.value', 'familyName.initial'],
@@ -48,9 +67,9 @@ const CANDIDATE_RULES: string[][] = [
   ['fullName.last', 'dateOfBirth.year'],
   ['fullName.first', 'dateOfBirth.year'],
   ['postcode.value', 'fullName.last'],
-  ['familyName.phonetic', 'postcode.district'],
-  ['givenName.phonetic', 'dateOfBirth.year'],
-  ['text.value', 'familyName.phonetic'],
+  ['familyName.anyPhonetic', 'postcode.district'],
+  ['givenName.canonical', 'dateOfBirth.year'],
+  ['text.value', 'familyName.anyPhonetic'],
   ['text.value', 'fullName.last'],
 ];
 

@@ -11,6 +11,7 @@ export interface FeatureSnapshot {
   val: Int32Array;
   a1: Int32Array;
   a2: Int32Array;
+  a3: Int32Array;
   tokOff: Int32Array;
   tokens: Int32Array;
 }
@@ -32,6 +33,7 @@ function snapFeature(f: Feature): FeatureSnapshot {
     val: f.val.data.subarray(0, f.val.length),
     a1: f.a1.data.subarray(0, f.a1.length),
     a2: f.a2.data.subarray(0, f.a2.length),
+    a3: f.a3.data.subarray(0, f.a3.length),
     tokOff: f.tokOff.data.subarray(0, f.tokOff.length),
     tokens: f.tokens.data.subarray(0, f.tokens.length),
   };
@@ -68,6 +70,7 @@ export function restoreDataset(s: DatasetSnapshot): EncodedDataset {
     fill(f.val, x.val);
     fill(f.a1, x.a1);
     fill(f.a2, x.a2);
+    fill(f.a3, x.a3);
     fill(f.tokOff, x.tokOff);
     fill(f.tokens, x.tokens);
   });

@@ -4,6 +4,7 @@ import { foldText } from './standardize/text.js';
 import { fullNameTokens, standardizeName } from './standardize/names.js';
 import { dateKey, dayNumber, parseDate } from './standardize/date.js';
 import { standardizeEmail, standardizeIdentifier, standardizePhone, standardizePostcode, phoneLast7 } from './standardize/contact.js';
+import { canonicalName } from './nicknames.js';
 import type { ComparisonSpec, MatchRecord } from './types.js';
 
 /**
@@ -17,6 +18,8 @@ export class Feature {
   readonly val: Int32Vec;
   readonly a1: Int32Vec;
   readonly a2: Int32Vec;
+  /** Names: phonetic code of the nickname group's formal name (Bill → William), for blocking. */
+  readonly a3: Int32Vec;
   /** Full-name token lists: offsets into `tokens` (sorted, unique ids in `aux`). */
   readonly tokOff: Int32Vec;
   readonly tokens: Int32Vec;
@@ -24,6 +27,7 @@ export class Feature {
     this.val = new Int32Vec(capacity);
     this.a1 = new Int32Vec(capacity);
     this.a2 = new Int32Vec(capacity);
+    this.a3 = new Int32Vec(spec.kind === 'name' ? capacity : 1);
     this.tokOff = new Int32Vec(spec.kind === 'fullName' ? capacity + 1 : 1);
     this.tokens = new Int32Vec(spec.kind === 'fullName' ? capacity * 3 : 1);
     this.tokOff.push(0);
@@ -51,13 +55,16 @@ export class Feature {
     let v = -1;
     let x1 = -1;
     let x2 = -1;
+    let x3 = -1;
     switch (this.spec.kind) {
       case 'name': {
         const s = standardizeName(raw);
         if (s !== null) {
           v = this.dict.intern(s);
           [x1, x2] = this.phonetic(s);
+          x3 = this.phonetic(canonicalName(s))[0];
         }
+        this.a3.push(x3);
         break;
       }
       case 'fullName': {

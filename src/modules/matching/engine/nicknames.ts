@@ -35,3 +35,10 @@ export function areNicknames(a: string, b: string): boolean {
 export function nicknameGroupCount(): number {
   return NICKNAME_GROUPS.length;
 }
+
+/** Formal name of a given name's first nickname group ("bill" → "william"), else the name itself. */
+export function canonicalName(name: string): string {
+  const g = nicknameGroups(name);
+  if (g.length === 0) return name;
+  return NICKNAME_GROUPS[g[0]!]!.split(' ')[0]!;
+}

@@ -13,7 +13,9 @@ import type { MatchModel, MatchRecord, PairExplanation, RoleMapping } from './ty
 /** Defaults chosen once for all data sets (no per-dataset tuning). */
 export const DEFAULTS = {
   threshold: 0.5,
-  conflictEvidence: Number(process.env.CE ?? 0),
+  conflictEvidence: -10,
+  /** Clusters merge only if at most this share of cross pairs has negative evidence. */
+  maxNegativeShare: 0.3,
   maxBlockSize: 400,
   pairBudgetPerRecord: 150,
   randomPairs: 300_000,
@@ -159,7 +161,7 @@ async function run(records: MatchRecord[], sources: Uint8Array | null, opts: Run
     minWeight: minW,
     conflicts: (i, j) => (link && ds.source.data[i] === ds.source.data[j] ? false : scorer.weight(i, j) - scorer.priorWeight < conflictEvidence),
     evidence: link ? undefined : (i, j) => scorer.weight(i, j) - scorer.priorWeight,
-    maxNegativeShare: Number(process.env.NS ?? 1),
+    maxNegativeShare: DEFAULTS.maxNegativeShare,
   });
   progress('clustered');
   let clusters = 0;
