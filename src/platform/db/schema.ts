@@ -6,3 +6,4 @@ export * from '../../modules/records/records.tables.js';
 export * from '../../modules/customers/customers.tables.js';
 export * from '../../modules/audit/audit.tables.js';
 export * from '../events/events.tables.js';
+export * from '../../modules/ingest/ingest.tables.js';
