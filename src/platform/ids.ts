@@ -13,6 +13,7 @@ export const ID_PREFIXES = {
   audit: 'aud',
   event: 'evt',
   job: 'job',
+  quarantine: 'qrn',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
