@@ -134,8 +134,9 @@ function spawnWatchdog(serverPid: number, dir: string): ChildProcess {
 /**
  * Starts a throwaway PostgreSQL server for tests, or returns the one named by
  * CUSTODIAN_TEST_DATABASE_URL. Returns null when no server binaries (>= 15) are installed.
+ * `durable` keeps PostgreSQL's default fsync/commit settings (for benchmarks).
  */
-export async function startPostgres(): Promise<PostgresServer | null> {
+export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PostgresServer | null> {
   const external = process.env.CUSTODIAN_TEST_DATABASE_URL;
   if (external) {
     await waitReady(external, null, null);
@@ -186,9 +187,8 @@ export async function startPostgres(): Promise<PostgresServer | null> {
         '-h', '127.0.0.1',
         '-p', String(port),
         '-k', dir,
-        '-c', 'fsync=off',
-        '-c', 'synchronous_commit=off',
-        '-c', 'full_page_writes=off',
+        // Tests trade durability for speed; benchmarks ask for PostgreSQL's defaults.
+        ...(opts.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
         '-c', 'max_connections=200',
         '-c', 'shared_buffers=128MB',
       ],

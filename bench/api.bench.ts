@@ -1,0 +1,226 @@
+// `npm run bench:api`: autocannon against a real server process, on PostgreSQL and on PGlite.
+// (a) GET one customer by id with N customers stored, (b) POST one source record.
+// Usage: npm run bench:api [-- --customers 1000000 --duration 20 --tier postgres|pglite|both]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Actor } from '../src/platform/auth/actor.js';
+import { migrateDatabase, openDatabase, type Database } from '../src/platform/db/database.js';
+import { createServices } from '../src/server/services.js';
+import { startPostgres } from '../test/support/postgres-server.js';
+import { machineLine, writeBenchSection } from './lib/bench-doc.js';
+
+type Tier = 'postgres' | 'pglite';
+type Result = { tier: Tier; customers: number; seedSeconds: number; get: autocannon.Result; post: autocannon.Result };
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const CUSTOMERS = Number(args.get('customers') ?? 1_000_000);
+const DURATION = Number(args.get('duration') ?? 20);
+const TIERS: Tier[] = args.get('tier') === 'postgres' ? ['postgres'] : args.get('tier') === 'pglite' ? ['pglite'] : ['postgres', 'pglite'];
+const CHUNK = 100_000;
+
+function log(msg: string): void {
+  process.stderr.write(`[bench:api] ${msg}\n`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Seeds N customers, each with one valid source record and its search terms, set-based in chunks. */
+async function seed(database: Database, n: number): Promise<{ getKey: string; postKey: string; sampleIds: string[] }> {
+  const services = createServices(database, { sessionTtlHours: 1 });
+  const admin = Actor.system('bench');
+  const schema = await services.schemas.create(admin, {
+    name: 'customer',
+    definition: {
+      attributes: [
+        { name: 'first_name', type: 'text', required: true },
+        { name: 'last_name', type: 'text' },
+        { name: 'email', type: 'email' },
+        { name: 'phone', type: 'phone', defaultRegion: 'GB' },
+        { name: 'date_of_birth', type: 'date', privacy: 'sensitive' },
+        { name: 'city', type: 'text', privacy: 'public' },
+      ],
+    },
+  });
+  const source = await services.sources.create(admin, { name: 'pos', schema: 'customer', systemType: 'pos', trustRank: 60 });
+  const t0 = Date.now();
+  for (let from = 1; from <= n; from += CHUNK) {
+    const to = Math.min(n, from + CHUNK - 1);
+    const ids = `'cus_bench' || lpad(g::text, 17, '0')`;
+    const rec = `'rec_bench' || lpad(g::text, 17, '0')`;
+    await database.raw(`insert into customers (id, display_name) select ${ids}, 'Given' || g || ' Family' || (g % 5000) from generate_series(${from}, ${to}) g`);
+    await database.raw(
+      `insert into source_records (id, source_id, source_key, customer_id, schema_id, schema_version, status, raw, "values", extras, errors, version, created_by, updated_by)
+       select ${rec}, $1, 'K' || g, ${ids}, $2, 1, 'valid', v, v, '{}'::jsonb, '[]'::jsonb, 1, 'bench', 'bench'
+       from (select g, jsonb_build_object('first_name', 'Given' || g, 'last_name', 'Family' || (g % 5000), 'email', 'user' || g || '@example.com',
+                                          'phone', '+4479' || lpad((g % 100000000)::text, 8, '0'), 'date_of_birth', '1980-01-01', 'city', 'London') v
+             from generate_series(${from}, ${to}) g) s`,
+      [source.id, schema.id],
+    );
+    await database.raw(
+      `insert into source_record_versions (record_id, version, change_kind, status, schema_version, raw, "values", errors, changed_by)
+       select id, 1, 'create', 'valid', 1, raw, "values", errors, 'bench' from source_records where id between 'rec_bench' || lpad('${from}', 17, '0') and 'rec_bench' || lpad('${to}', 17, '0')`,
+    );
+    await database.raw(
+      `insert into customer_search_terms (record_id, customer_id, kind, term)
+       select ${rec}, ${ids}, k.kind, case k.kind when 'name' then 'given' || g || ' family' || (g % 5000) when 'email' then 'user' || g || '@example.com' else 'k' || g end
+       from generate_series(${from}, ${to}) g cross join (values ('name'), ('email'), ('key')) k(kind)`,
+    );
+    log(`seeded ${to.toLocaleString()} / ${n.toLocaleString()} customers (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  await database.raw('analyze');
+  const getKey = (await services.governance.createApiKey(admin, { name: 'bench-agent', roles: ['agent'] })).key;
+  const postKey = (await services.governance.createApiKey(admin, { name: 'bench-steward', roles: ['steward'] })).key;
+  await services.audit.seal();
+  const sampleIds = Array.from({ length: 10_000 }, (_, i) => `cus_bench${String(1 + Math.floor(((i * 7919) % 10_000) * (n / 10_000))).padStart(17, '0')}`);
+  return { getKey, postKey, sampleIds };
+}
+
+async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/ready`);
+      if (r.ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`server did not become ready: ${err}`);
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([done, new Promise((r) => setTimeout(r, 15_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+async function benchTier(tier: Tier): Promise<Result> {
+  let env: NodeJS.ProcessEnv;
+  let cleanup: () => Promise<void>;
+  let database: Database;
+  if (tier === 'postgres') {
+    const pg = await startPostgres({ durable: true });
+    if (!pg) throw new Error('no PostgreSQL server binaries found');
+    env = { DATABASE_URL: pg.url, DATABASE_POOL_SIZE: '20' };
+    database = await openDatabase({ databaseUrl: pg.url, poolSize: 4 });
+    cleanup = () => pg.stop();
+  } else {
+    const dir = mkdtempSync(join(tmpdir(), 'custodian-bench-'));
+    env = { CUSTODIAN_DATA_DIR: dir };
+    database = await openDatabase({ dataDir: join(dir, 'pglite') });
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  }
+  try {
+    await migrateDatabase(database);
+    const t0 = Date.now();
+    log(`${tier}: seeding ${CUSTOMERS.toLocaleString()} customers`);
+    const { getKey, postKey, sampleIds } = await seed(database, CUSTOMERS);
+    const seedSeconds = (Date.now() - t0) / 1000;
+    await database.close();
+    const port = await freePort();
+    const server = await startServer(env, port);
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      const connections = tier === 'postgres' ? 32 : 8;
+      let i = 0;
+      log(`${tier}: warm-up`);
+      await run({ url: base, connections, duration: 3, requests: [{ method: 'GET', path: `/api/v1/customers/${sampleIds[0]}` }], headers: { authorization: `Bearer ${getKey}` } });
+      log(`${tier}: GET customer by id for ${DURATION} s`);
+      const get = await run({
+        url: base,
+        connections,
+        duration: DURATION,
+        headers: { authorization: `Bearer ${getKey}` },
+        requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/api/v1/customers/${sampleIds[i++ % sampleIds.length]}` }) }],
+      });
+      let k = 0;
+      log(`${tier}: POST record for ${DURATION} s`);
+      const post = await run({
+        url: base,
+        connections,
+        duration: DURATION,
+        headers: { authorization: `Bearer ${postKey}`, 'content-type': 'application/json' },
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/v1/records',
+            setupRequest: (req) => {
+              k += 1;
+              return {
+                ...req,
+                body: JSON.stringify({
+                  source: 'pos',
+                  key: `N${k}-${process.pid}`,
+                  values: { first_name: `New${k}`, last_name: 'Person', email: `new${k}@example.org`, phone: `07700 9${String(k % 100000).padStart(5, '0')}`, date_of_birth: '1990-05-17', city: 'Leeds' },
+                }),
+              };
+            },
+          },
+        ],
+      });
+      for (const [name, r] of [['GET', get], ['POST', post]] as const) {
+        if (r.non2xx > 0 || r.errors > 0) log(`${tier} ${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      }
+      return { tier, customers: CUSTOMERS, seedSeconds, get, post };
+    } finally {
+      await stopServer(server);
+    }
+  } finally {
+    await database.close().catch(() => undefined);
+    await cleanup();
+  }
+}
+
+function row(r: Result, name: 'GET' | 'POST', res: autocannon.Result, target: string): string {
+  return `| ${r.tier} | ${name === 'GET' ? 'GET /api/v1/customers/{id}' : 'POST /api/v1/records'} | ${r.customers.toLocaleString()} | ${Math.round(res.requests.average).toLocaleString()} | ${res.latency.p50} | ${res.latency.p99} | ${res.non2xx + res.errors} | ${target} |`;
+}
+
+const results: Result[] = [];
+for (const tier of TIERS) results.push(await benchTier(tier));
+const lines = [
+  '## API (issue 2): `npm run bench:api`',
+  '',
+  `Machine: ${machineLine()}. Server: \`node dist/src/cli/main.js serve\` (one process); load: autocannon in the bench process on the same machine, ${DURATION} s per case after a 3 s warm-up; PostgreSQL 15 with default durability (fsync on), 32 connections; PGlite 8 connections. GET uses an \`agent\` API key (personal data visible, sensitive masked); POST uses a \`steward\` key and writes a new record (validation, customer, version, search terms, audit entry, events) per request.`,
+  '',
+  '| tier | request | customers stored | req/s (mean) | p50 ms | p99 ms | errors | target |',
+  '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ...results.flatMap((r) => [
+    row(r, 'GET', r.get, r.tier === 'postgres' ? '≥ 3,000 req/s, p99 ≤ 20 ms' : '≥ 800 req/s'),
+    row(r, 'POST', r.post, r.tier === 'postgres' ? '≥ 1,000 req/s' : '—'),
+  ]),
+  '',
+  `Seeding (set-based SQL, not part of the measurement): ${results.map((r) => `${r.tier} ${r.seedSeconds.toFixed(0)} s`).join(', ')}.`,
+];
+writeBenchSection('api', lines.join('\n'));
+process.stdout.write(`${lines.join('\n')}\n`);
+process.exit(0);
