@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { schemas } from '../schemas/schemas.tables.js';
 import { sources } from '../sources/sources.tables.js';
 
@@ -28,11 +28,20 @@ export const sourceRecords = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     createdBy: text('created_by'),
     updatedBy: text('updated_by'),
+    // Standardized form of `values` and per-attribute verification (status, reasons, verifiedAt/By); see docs/quality.md.
+    standardized: jsonb('standardized'),
+    verification: jsonb('verification'),
+    qualityScore: smallint('quality_score'),
+    qualityComputedAt: timestamp('quality_computed_at', { withTimezone: true }),
+    // "attr:status" for every non-valid or stale attribute (null when none), so "records with invalid phone" is one GIN lookup.
+    qualityIssues: text('quality_issues').array(),
   },
   (t) => [
     uniqueIndex('source_records_source_key_uq').on(t.sourceId, t.sourceKey),
     index('source_records_customer_idx').on(t.customerId),
     index('source_records_status_idx').on(t.sourceId, t.status),
+    index('source_records_quality_score_idx').on(t.qualityScore),
+    index('source_records_quality_issues_idx').using('gin', t.qualityIssues),
   ],
 );
 

@@ -7,3 +7,4 @@ export * from '../../modules/customers/customers.tables.js';
 export * from '../../modules/audit/audit.tables.js';
 export * from '../events/events.tables.js';
 export * from '../../modules/ingest/ingest.tables.js';
+export * from '../../modules/quality/quality.tables.js';
