@@ -7,6 +7,7 @@ export interface EmInput {
 /** Result of one EM run. */
 export interface EmResult {
   m: number[][];
+  u: number[][];
   lambda: number;
   iterations: number;
   expectedMatches: number;
@@ -28,9 +29,10 @@ export function initialM(levelCounts: number[]): number[][] {
  * Expectation–maximisation for the Fellegi–Sunter mixture with u held fixed:
  * estimates m (for the `included` comparisons) and the match share λ among the given pairs.
  */
-export function runEm(input: EmInput, u: number[][], included: boolean[], mInit: number[][], lambdaInit: number, maxIter = 60, tol = 1e-6): EmResult {
-  const C = u.length;
+export function runEm(input: EmInput, uInit: number[][], included: boolean[], mInit: number[][], lambdaInit: number, maxIter = 60, tol = 1e-6, freeU = false): EmResult {
+  const C = uInit.length;
   let m = mInit.map((x) => x.slice());
+  let u = uInit.map((x) => x.slice());
   let lambda = lambdaInit;
   const P = input.patterns.length;
   const post = new Float64Array(P);
@@ -59,11 +61,29 @@ export function runEm(input: EmInput, u: number[][], included: boolean[], mInit:
     }
     const newLambda = Math.min(1 - 1e-9, Math.max(1e-9, expected / total));
     const acc = m.map((x) => new Float64Array(x.length));
+    const accU = m.map((x) => new Float64Array(x.length));
     for (let p = 0; p < P; p++) {
       const pat = input.patterns[p]!;
       const w = post[p]! * input.counts[p]!;
-      if (w === 0) continue;
-      for (let c = 0; c < C; c++) acc[c]![pat[c]!]! += w;
+      const wu = (1 - post[p]!) * input.counts[p]!;
+      for (let c = 0; c < C; c++) {
+        acc[c]![pat[c]!]! += w;
+        accU[c]![pat[c]!]! += wu;
+      }
+    }
+    if (freeU) {
+      // Non-matches among candidates are not random pairs (they share blocking keys and whatever
+      // correlates with them): let EM fit their level distribution too; m is what we keep.
+      u = u.map((old, c) => {
+        if (!included[c]) return old;
+        const a = accU[c]!;
+        let s = 0;
+        for (let l = 1; l < a.length; l++) s += a[l]!;
+        if (s <= 0) return old;
+        const out = [0];
+        for (let l = 1; l < a.length; l++) out.push(Math.max(a[l]! / s, 1e-6));
+        return out;
+      });
     }
     let delta = Math.abs(newLambda - lambda);
     const newM = m.map((old, c) => {
@@ -85,5 +105,5 @@ export function runEm(input: EmInput, u: number[][], included: boolean[], mInit:
       break;
     }
   }
-  return { m, lambda, iterations: it, expectedMatches: expected };
+  return { m, u, lambda, iterations: it, expectedMatches: expected };
 }

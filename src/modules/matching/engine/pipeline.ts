@@ -127,16 +127,7 @@ async function run(records: MatchRecord[], sources: Uint8Array | null, opts: Run
   const threshold = opts.threshold ?? model.threshold;
   const minW = probabilityToWeight(threshold);
   const keepW = probabilityToWeight(Math.min(threshold, opts.minPairProbability ?? DEFAULTS.minPairProbability));
-  // Score every candidate from its pattern weight plus TF adjustments; keep only likely pairs.
-  const P = cands.patterns.length;
-  const patW = new Float64Array(P);
-  for (let p = 0; p < P; p++) {
-    const pat = cands.patterns[p]!;
-    let w = scorer.priorWeight;
-    for (let c = 0; c < pat.length; c++) w += scorer.levelWeights[c]![pat[c]!]!;
-    patW[p] = w;
-  }
-  const tfComps = model.comparisons.map((c, k) => (c.tf ? k : -1)).filter((k) => k >= 0);
+  // Score every candidate: level weights from its pattern plus TF adjustments (grouped terms).
   const ka: number[] = [];
   const kb: number[] = [];
   const kw: number[] = [];
@@ -145,9 +136,7 @@ async function run(records: MatchRecord[], sources: Uint8Array | null, opts: Run
   const B = cands.b.data;
   const PT = cands.pattern.data;
   for (let k = 0; k < N; k++) {
-    const pat = cands.patterns[PT[k]!]!;
-    let w = patW[PT[k]!]!;
-    for (const c of tfComps) if (pat[c] === 1) w += scorer.tfAdjustment(c, A[k]!);
+    const w = scorer.weightOfLevels(cands.patterns[PT[k]!]!, A[k]!);
     if (w >= keepW) {
       ka.push(A[k]!);
       kb.push(B[k]!);

@@ -2,6 +2,9 @@ import { buildLevelFns, type LevelFn } from './comparators.js';
 import type { EncodedDataset } from './encoded-dataset.js';
 import type { ExplainTerm, MatchModel, PairExplanation } from './types.js';
 
+// Address parts are strongly correlated (same street ⇒ same city, postcode, state).
+const ADDRESS_ROLES = new Set(['street', 'houseNumber', 'city', 'postcode', 'state', 'country']);
+
 /** log2 odds → probability. */
 export function weightToProbability(w: number): number {
   return 1 / (1 + Math.pow(2, -w));
@@ -22,6 +25,9 @@ export class Scorer {
   private readonly uExact: number[];
   private readonly tfOn: boolean[];
   private readonly C: number;
+  /** Comparison indices of the address group (correlated: not summed naively). */
+  private readonly group: Int32Array;
+  private readonly contrib: Float64Array;
   constructor(readonly ds: EncodedDataset, readonly model: MatchModel) {
     if (ds.specs.length !== model.comparisons.length) throw new Error('model and dataset comparisons differ');
     this.levelFns = buildLevelFns(ds);
@@ -30,6 +36,33 @@ export class Scorer {
     this.uExact = model.comparisons.map((c) => c.u[1] ?? 1);
     this.tfOn = model.comparisons.map((c) => c.tf);
     this.C = model.comparisons.length;
+    this.group = Int32Array.from(model.comparisons.map((c) => (ADDRESS_ROLES.has(c.role) ? 1 : 0)));
+    this.contrib = new Float64Array(this.C);
+  }
+
+  /**
+   * Sum per-comparison contributions (already in `this.contrib`): address-group terms count only
+   * their maximum positive and minimum negative value, other terms add up.
+   */
+  private combine(keep?: Float64Array): number {
+    let w = 0;
+    let gMax = 0;
+    let gMin = 0;
+    let iMax = -1;
+    let iMin = -1;
+    for (let c = 0; c < this.C; c++) {
+      const x = this.contrib[c]!;
+      if (this.group[c] === 0) w += x;
+      else if (x > gMax) {
+        gMax = x;
+        iMax = c;
+      } else if (x < gMin) {
+        gMin = x;
+        iMin = c;
+      }
+    }
+    if (keep) for (let c = 0; c < this.C; c++) keep[c] = this.group[c] === 0 || c === iMax || c === iMin ? this.contrib[c]! : 0;
+    return w + gMax + gMin;
   }
 
   /**
@@ -47,14 +80,12 @@ export class Scorer {
 
   /** Weight of a pair from its level vector (with TF adjustments). */
   weightOfLevels(levels: ArrayLike<number>, i: number): number {
-    let w = this.priorWeight;
+    const k = this.contrib;
     for (let c = 0; c < this.C; c++) {
       const l = levels[c]!;
-      if (l === 0) continue;
-      w += this.levelWeights[c]![l]!;
-      if (l === 1) w += this.tfAdjustment(c, i);
+      k[c] = l === 0 ? 0 : this.levelWeights[c]![l]! + (l === 1 ? this.tfAdjustment(c, i) : 0);
     }
-    return w;
+    return this.priorWeight + this.combine();
   }
 
   private readonly scratch = new Uint8Array(64);
@@ -67,17 +98,16 @@ export class Scorer {
 
   /** Every comparison's level and weight contribution; they sum (with the prior) to the weight. */
   explain(i: number, j: number): PairExplanation {
-    const terms: ExplainTerm[] = [];
-    let w = this.priorWeight;
-    for (let c = 0; c < this.C; c++) {
+    const levels = this.levelFns.map((f) => f(i, j));
+    const w = this.weightOfLevels(levels, i);
+    const kept = new Float64Array(this.C);
+    this.combine(kept);
+    const terms: ExplainTerm[] = levels.map((l, c) => {
       const spec = this.model.comparisons[c]!;
-      const l = this.levelFns[c]!(i, j);
-      const lw = this.levelWeights[c]![l]!;
-      const tf = l === 1 ? this.tfAdjustment(c, i) : 0;
-      w += lw + tf;
       const f = this.ds.features[c]!;
-      terms.push({ comparison: spec.name, role: spec.role, level: spec.levels[l]!, weight: lw, tfAdjustment: tf, valueA: f.display(i), valueB: f.display(j) });
-    }
+      const lw = this.levelWeights[c]![l]!;
+      return { comparison: spec.name, role: spec.role, level: spec.levels[l]!, weight: lw, tfAdjustment: l === 1 ? this.tfAdjustment(c, i) : 0, contribution: kept[c]!, valueA: f.display(i), valueB: f.display(j) };
+    });
     return { idA: this.ds.ids[i]!, idB: this.ds.ids[j]!, priorWeight: this.priorWeight, terms, weight: w, probability: weightToProbability(w) };
   }
 }

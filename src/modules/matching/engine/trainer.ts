@@ -13,6 +13,7 @@ export interface TrainSettings {
   link: boolean;
 }
 
+const FREE_U = process.env.FREEU !== '0';
 const NAME_ROLES = ['givenName', 'familyName', 'fullName', 'middleName'];
 
 // A rule conditions on the roles it blocks on; name roles are correlated, so blocking on any name
@@ -48,7 +49,7 @@ export function trainFromCandidates(ds: EncodedDataset, roles: RoleMapping, rule
     const blocked = rolesOfRule(rules[r]!);
     const included = specs.map((x) => !blocked.has(x.role));
     if (!included.some(Boolean)) continue;
-    const res = runEm({ patterns: cands.patterns, counts }, u, included, initialM(levelCounts), 0.3);
+    const res = runEm({ patterns: cands.patterns, counts }, u, included, initialM(levelCounts), 0.3, 100, 1e-6, FREE_U);
     iterations += res.iterations;
     if (res.expectedMatches < 5) continue;
     for (let c = 0; c < C; c++) {

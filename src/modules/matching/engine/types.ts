@@ -104,11 +104,17 @@ export interface ExplainTerm {
   weight: number;
   /** Term-frequency adjustment added on exact matches. */
   tfAdjustment: number;
+  /**
+   * What this term adds to the pair's weight: weight + tfAdjustment, except inside the address
+   * group (street, house number, city, postcode, state, country), whose correlated terms count
+   * only the strongest agreement and the strongest disagreement.
+   */
+  contribution: number;
   valueA: string | null;
   valueB: string | null;
 }
 
-/** Full explanation of one pair: prior + Σ terms = weight. */
+/** Full explanation of one pair: priorWeight + Σ terms[].contribution = weight. */
 export interface PairExplanation {
   idA: string;
   idB: string;

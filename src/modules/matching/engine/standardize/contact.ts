@@ -14,7 +14,8 @@ export function standardizeEmail(raw: string | null | undefined): StdEmail | nul
   let local = s.slice(0, at);
   const plus = local.indexOf('+');
   if (plus > 0) local = local.slice(0, plus);
-  local = local.replace(/[^a-z0-9]/g, '');
+  // Dots are kept: "linda.davis" and "lindadavis" are different mailboxes at most providers.
+  local = local.replace(/[^a-z0-9._-]/g, '');
   const domain = s.slice(at + 1).replace(/\s/g, '');
   if (local.length === 0) return null;
   return { full: `${local}@${domain}`, local, domain };
