@@ -89,7 +89,8 @@ async function seed(database: Database, n: number): Promise<{ getKey: string; po
 }
 
 async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], {
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/cli/main.js', 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -181,7 +182,7 @@ async function benchTier(tier: Tier): Promise<Result> {
                 body: JSON.stringify({
                   source: 'pos',
                   key: `N${k}-${process.pid}`,
-                  values: { first_name: `New${k}`, last_name: 'Person', email: `new${k}@example.org`, phone: `07700 9${String(k % 100000).padStart(5, '0')}`, date_of_birth: '1990-05-17', city: 'Leeds' },
+                  values: { first_name: `New${k}`, last_name: 'Person', email: `new${k}@example.org`, phone: `07911 ${String(k % 1000000).padStart(6, "0")}`, date_of_birth: '1990-05-17', city: 'Leeds' },
                 }),
               };
             },
