@@ -68,8 +68,10 @@ export class GovernanceService {
     return list.filter((a) => actor.inArea(a.id)).map(areaView);
   }
 
-  async getBusinessArea(actor: Actor, idOrName: string): Promise<BusinessAreaView> {
-    const [row] = await this.db
+  /** Pass the caller's transaction as `ex` when inside one: PGlite has a single connection, so a query
+   * outside the open transaction would wait for it forever. */
+  async getBusinessArea(actor: Actor, idOrName: string, ex?: Executor): Promise<BusinessAreaView> {
+    const [row] = await (ex ?? this.db)
       .select()
       .from(businessAreas)
       .where(sql`${businessAreas.id} = ${idOrName} or ${businessAreas.name} = ${idOrName}`);

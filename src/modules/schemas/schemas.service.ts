@@ -34,7 +34,7 @@ export class SchemasService {
     const definition = parseOrThrow(schemaDefinitionSchema, body.definition, 'schema definition', 'definition');
     return this.database.db.transaction(async (tx) => {
       const areaId = body.businessArea
-        ? (await this.governance.getBusinessArea(actor, body.businessArea)).id
+        ? (await this.governance.getBusinessArea(actor, body.businessArea, tx)).id
         : await this.governance.ensureBusinessArea(tx, 'default');
       actor.requireArea(areaId);
       const clash = await tx.select({ id: schemas.id }).from(schemas).where(eq(schemas.name, body.name));

@@ -29,7 +29,7 @@ export class SourcesService {
       const schema = await this.schemasService.resolveId(actor, body.schema, tx).catch(() => {
         throw AppError.validation('Unknown schema', [{ field: 'schema', rule: 'exists', message: `no schema ${body.schema}` }]);
       });
-      const areaId = body.businessArea ? (await this.governance.getBusinessArea(actor, body.businessArea)).id : schema.businessAreaId;
+      const areaId = body.businessArea ? (await this.governance.getBusinessArea(actor, body.businessArea, tx)).id : schema.businessAreaId;
       actor.requireArea(areaId);
       const clash = await tx.select({ id: sources.id }).from(sources).where(eq(sources.name, body.name));
       if (clash.length > 0) throw AppError.conflict(`Source "${body.name}" already exists`, [{ field: 'name', rule: 'unique', message: 'already exists' }]);

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll } from 'vitest';
+import { Actor } from '../../src/platform/auth/actor.js';
+import type { Role } from '../../src/platform/auth/permissions.js';
+import { migrateDatabase, openDatabase, type Database } from '../../src/platform/db/database.js';
+import type { HttpApp } from '../../src/platform/http/types.js';
+import { buildApp } from '../../src/server/app.js';
+import { createServices, type Services } from '../../src/server/services.js';
+import { useTierDatabase, type TierName } from './tiers.js';
+
+/** Every table the app writes; reset truncates them all (drizzle's migration table lives in schema "drizzle"). */
+const TABLES = [
+  'audit_log',
+  'events',
+  'customer_search_terms',
+  'record_unique_values',
+  'source_record_versions',
+  'source_records',
+  'customers',
+  'sources',
+  'schema_versions',
+  'schemas',
+  'sessions',
+  'api_keys',
+  'users',
+  'business_areas',
+];
+
+export type InjectOptions = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  key?: string | null;
+  payload?: unknown;
+  headers?: Record<string, string>;
+};
+
+export type Res = { statusCode: number; body: string; headers: Record<string, unknown>; json<T = any>(): T }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export type System = {
+  tier: TierName;
+  database: Database;
+  services: Services;
+  app: HttpApp;
+  /** Raw SQL with parameters (one statement). */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements in one round trip without parameters (runs as one implicit transaction on PostgreSQL). */
+  exec(text: string): Promise<void>;
+  /** Empties every table (the audit log's append-only trigger is disabled for the truncate only). */
+  resetData(): Promise<void>;
+  /** An API key for one role, created by the system actor. */
+  key(role: Role, opts?: { businessAreaIds?: string[]; expiresAt?: string; name?: string }): Promise<{ key: string; id: string }>;
+  /** HTTP request through app.inject with an optional bearer key. */
+  request(opts: InjectOptions): Promise<Res>;
+};
+
+export const ALL_ROLES: Role[] = ['admin', 'steward', 'agent', 'analyst', 'auditor'];
+
+/** Builds the whole system once per describe block on the given tier: database, services, HTTP app. */
+export function useSystem(tier: TierName, opts: { sessionTtlHours?: number } = {}): () => System {
+  const db = useTierDatabase(tier);
+  let sys: System | undefined;
+  beforeAll(async () => {
+    const t = db();
+    const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: t.url, poolSize: 4 });
+    await migrateDatabase(database);
+    const services = createServices(database, { sessionTtlHours: opts.sessionTtlHours ?? 12 });
+    const app = await buildApp(services, { logLevel: 'silent' });
+    await app.ready();
+    const exec = async (text: string): Promise<void> => {
+      if (t.pglite) await t.pglite.exec(text);
+      else await database.raw(text);
+    };
+    let keySeq = 0;
+    sys = {
+      tier,
+      database,
+      services,
+      app,
+      query: (text, params) => database.raw(text, params),
+      exec,
+      resetData: async () => {
+        await exec(
+          `ALTER TABLE audit_log DISABLE TRIGGER USER; TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE; ALTER TABLE audit_log ENABLE TRIGGER USER;`,
+        );
+      },
+      key: async (role, o = {}) => {
+        keySeq += 1;
+        const r = await services.governance.createApiKey(Actor.system(), {
+          name: o.name ?? `${role}-${keySeq}`,
+          roles: [role],
+          businessAreaIds: o.businessAreaIds ?? [],
+          expiresAt: o.expiresAt,
+        });
+        return { key: r.key, id: r.apiKey.id };
+      },
+      request: async ({ method, url, key, payload, headers }) => {
+        const h: Record<string, string> = { ...(headers ?? {}) };
+        if (key) h.authorization = `Bearer ${key}`;
+        const res = await app.inject({ method, url, headers: h, ...(payload !== undefined ? { payload: payload as never } : {}) });
+        return res as unknown as Res;
+      },
+    };
+  });
+  afterAll(async () => {
+    if (!sys) return;
+    await sys.app.close();
+    // A PGlite instance is owned (and closed) by the tier database; a pool is ours.
+    if (tier === 'postgres') await sys.database.close();
+    sys = undefined;
+  });
+  return () => {
+    if (!sys) throw new Error('system used outside of its describe block');
+    return sys;
+  };
+}
+
+/** The fixture schema: names public, contact personal, birth date sensitive, loyalty id unique. */
+export const PERSON_DEFINITION = {
+  attributes: [
+    { name: 'first_name', type: 'text', required: true, privacy: 'public' },
+    { name: 'last_name', type: 'text', required: true, privacy: 'public' },
+    { name: 'email', type: 'email', privacy: 'personal' },
+    { name: 'phone', type: 'phone', privacy: 'personal' },
+    { name: 'birth_date', type: 'date', privacy: 'sensitive' },
+    { name: 'loyalty_id', type: 'identifier', unique: true, privacy: 'public' },
+    { name: 'segment', type: 'enum', values: ['retail', 'business'], privacy: 'public' },
+  ],
+  defaultRegion: 'GB',
+};
+
+export type Fixture = { schemaId: string; sourceId: string; sourceName: string; schemaName: string };
+
+/** Creates a schema and one source for it through the services (as the system actor). */
+export async function createFixture(
+  sys: System,
+  opts: { schemaName?: string; sourceName?: string; businessArea?: string; definition?: unknown } = {},
+): Promise<Fixture> {
+  const actor = Actor.system();
+  const schemaName = opts.schemaName ?? 'person';
+  const schema = await sys.services.schemas.create(actor, {
+    name: schemaName,
+    businessArea: opts.businessArea,
+    definition: opts.definition ?? PERSON_DEFINITION,
+  });
+  const sourceName = opts.sourceName ?? 'crm';
+  const source = await sys.services.sources.create(actor, { name: sourceName, schema: schema.id, systemType: 'crm', businessArea: opts.businessArea });
+  return { schemaId: schema.id, sourceId: source.id, sourceName, schemaName };
+}
+
+/** Adds another source for an existing schema. */
+export async function createSource(sys: System, schemaId: string, name: string, businessArea?: string): Promise<string> {
+  const s = await sys.services.sources.create(Actor.system(), { name, schema: schemaId, systemType: 'webshop', businessArea });
+  return s.id;
+}
