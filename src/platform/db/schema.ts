@@ -8,3 +8,6 @@ export * from '../../modules/audit/audit.tables.js';
 export * from '../events/events.tables.js';
 export * from '../../modules/ingest/ingest.tables.js';
 export * from '../../modules/quality/quality.tables.js';
+export * from '../../modules/consent/consent.tables.js';
+export * from '../../modules/dsr/dsr.tables.js';
+export * from '../../modules/portal/portal.tables.js';
