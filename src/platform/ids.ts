@@ -14,6 +14,13 @@ export const ID_PREFIXES = {
   event: 'evt',
   job: 'job',
   quarantine: 'qrn',
+  consentPurpose: 'cpu',
+  consentEvent: 'cev',
+  consentQuarantine: 'cqr',
+  marketingExport: 'mex',
+  dsrRequest: 'dsr',
+  portalToken: 'ptk',
+  portalCorrection: 'pcr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

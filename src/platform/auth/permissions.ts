@@ -14,6 +14,11 @@ export const PERMISSIONS = [
   'users:manage',
   'apikeys:manage',
   'audit:read',
+  'consent:read',
+  'consent:write',
+  'consent:admin',
+  'dsr:manage',
+  'export:marketing',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -29,10 +34,15 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'customers:read',
     'pii:read',
     'sensitive:read',
+    'consent:read',
+    'consent:write',
+    'dsr:manage',
   ],
-  agent: ['schemas:read', 'sources:read', 'records:read', 'customers:read', 'pii:read'],
-  analyst: ['schemas:read', 'sources:read', 'records:read', 'customers:read'],
-  auditor: ['schemas:read', 'sources:read', 'records:read', 'customers:read', 'audit:read'],
+  // consent:write lets an agent capture consent at the till and send a portal link.
+  agent: ['schemas:read', 'sources:read', 'records:read', 'customers:read', 'pii:read', 'consent:read', 'consent:write'],
+  // Analysts export only customers with a valid consent for the purpose and channel.
+  analyst: ['schemas:read', 'sources:read', 'records:read', 'customers:read', 'export:marketing'],
+  auditor: ['schemas:read', 'sources:read', 'records:read', 'customers:read', 'audit:read', 'consent:read'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {
