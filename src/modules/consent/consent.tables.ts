@@ -10,6 +10,8 @@ export const consentPurposes = pgTable('consent_purposes', {
   description: text('description'),
   // Months a grant stays valid when the capture does not say; null = until withdrawn.
   defaultValidityMonths: integer('default_validity_months'),
+  // Channels this purpose is asked for (the portal offers these); empty = every channel.
+  channels: text('channels').array().notNull().default(sql`'{}'`),
   currentNoticeVersion: integer('current_notice_version').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,0 +1,1 @@
+ALTER TABLE "consent_purposes" ADD COLUMN "channels" text[] DEFAULT '{}' NOT NULL;
