@@ -253,6 +253,11 @@ export class RecordsService {
 // PostgreSQL text and jsonb cannot hold NUL characters; say so instead of failing with a 500.
 function assertStorable(batch: IncomingRecord[]): void {
   for (const [i, r] of batch.entries()) {
+    if (r.key.includes('\u0000')) {
+      throw new AppError('BAD_REQUEST', 'Keys cannot contain NUL (\\u0000) characters', [
+        { field: batch.length > 1 ? `records.${i}.key` : 'key', rule: 'no_nul', message: 'contains a NUL character' },
+      ]);
+    }
     const bad = findNul(r.values, '');
     if (bad !== null) {
       throw new AppError('BAD_REQUEST', 'Values cannot contain NUL (\\u0000) characters', [

@@ -25,6 +25,11 @@ export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyRe
     void reply.status(400).send(body(req, 'BAD_REQUEST', `Invalid ${where}`, details));
     return;
   }
+  if (isUnstorableText(err)) {
+    // A NUL character (or other text PostgreSQL cannot store) in some input: the caller's mistake, not ours.
+    void reply.status(400).send(body(req, 'BAD_REQUEST', 'Text cannot contain NUL (\\u0000) characters'));
+    return;
+  }
   const fe = err as FastifyError;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code =
@@ -39,4 +44,15 @@ export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyRe
 
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply): void {
   void reply.status(404).send(body(req, 'NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`));
+}
+
+// 22021 character_not_in_repertoire (NUL in a text parameter), 22P05 untranslatable_character (\u0000 in jsonb).
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
+function isUnstorableText(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNSTORABLE_TEXT.has(code)) return true;
+  }
+  return false;
 }
