@@ -134,6 +134,23 @@ export class Feature {
     this.a2.push(x2);
   }
 
+  /** Undo the last add (record i is the last one). */
+  pop(i: number): void {
+    const v = this.val.data[i]!;
+    if (v >= 0) {
+      this.dict.counts.data[v]!--;
+      this.dict.total--;
+    }
+    this.val.length--;
+    this.a1.length--;
+    this.a2.length--;
+    if (this.spec.kind === 'name') this.a3.length--;
+    if (this.spec.kind === 'fullName') {
+      this.tokOff.length--;
+      this.tokens.length = this.tokOff.data[this.tokOff.length - 1]!;
+    }
+  }
+
   /** Standardized display value of record i (for explanations). */
   display(i: number): string | null {
     const v = this.val.data[i]!;
@@ -171,6 +188,14 @@ export class EncodedDataset {
       f.add(r.fields[f.spec.column]);
     }
     return i;
+  }
+  /** Remove the last record (used for probe records in the real-time index). */
+  pop(): void {
+    const i = this.ids.length - 1;
+    if (i < 0) return;
+    this.ids.pop();
+    this.source.length--;
+    for (const f of this.features) f.pop(i);
   }
   /** First feature with the given role (blocking keys refer to roles). */
   featureByRole(role: string): Feature | undefined {

@@ -108,8 +108,8 @@ async function run(records: MatchRecord[], sources: Uint8Array | null, opts: Run
   progress(`blocking: ${rules.length} rules, ${blocks} blocks`);
   const threads = resolveThreads(opts.threads);
   let cands: CandidateSet;
-  // Small runs are faster in-process than paying for worker start-up.
-  if (threads === 1 || records.length < 20_000) {
+  // Small runs are faster in-process than paying for worker start-up (unless threads are explicit).
+  if (threads === 1 || (records.length < 20_000 && opts.threads === undefined)) {
     const levelFns = new Scorer(ds, opts.model ?? placeholderModel(ds, roles)).levelFns;
     cands = collectCandidates(ds, rules, levelFns, link, 0, 1, (p) => progress(`compared ${p} pairs`));
   } else {
@@ -208,4 +208,9 @@ export async function link(recordsA: MatchRecord[], recordsB: MatchRecord[], opt
     probability: Float64Array.from(keep, (k) => res.pairs.probability[k]!),
   };
   return { ...res, sizeA: recordsA.length, links };
+}
+
+/** Train a model on a dataset without keeping the clustering (same defaults as `dedupe`). */
+export async function trainModel(records: MatchRecord[], opts: Omit<RunOptions, 'model'> = {}): Promise<MatchModel> {
+  return (await dedupe(records, opts)).model;
 }

@@ -28,7 +28,8 @@ export class Scorer {
   /** Comparison indices of the address group (correlated: not summed naively). */
   private readonly group: Int32Array;
   private readonly contrib: Float64Array;
-  constructor(readonly ds: EncodedDataset, readonly model: MatchModel) {
+  /** @param useTf apply term-frequency adjustments (off when the dataset is too small to know frequencies). */
+  constructor(readonly ds: EncodedDataset, readonly model: MatchModel, private readonly useTf = true) {
     if (ds.specs.length !== model.comparisons.length) throw new Error('model and dataset comparisons differ');
     this.levelFns = buildLevelFns(ds);
     this.levelWeights = model.comparisons.map((c) => Float64Array.from(c.m.map((m, l) => (l === 0 ? 0 : Math.log2(Math.max(m, 1e-12) / Math.max(c.u[l]!, 1e-12))))));
@@ -70,7 +71,7 @@ export class Scorer {
    * log2(u_exact / frequency(value)) — common values count less, rare ones more.
    */
   tfAdjustment(c: number, i: number): number {
-    if (!this.tfOn[c]) return 0;
+    if (!this.useTf || !this.tfOn[c]) return 0;
     const f = this.ds.features[c]!;
     const v = f.val.data[i]!;
     if (v < 0 || f.dict.total === 0) return 0;

@@ -13,7 +13,8 @@ export interface TrainSettings {
   link: boolean;
 }
 
-const FREE_U = process.env.FREEU !== '0';
+// EM also fits the non-match level distribution among candidates (see em-trainer).
+const FREE_U = true;
 const NAME_ROLES = ['givenName', 'familyName', 'fullName', 'middleName'];
 
 // A rule conditions on the roles it blocks on; name roles are correlated, so blocking on any name

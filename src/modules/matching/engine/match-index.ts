@@ -1,0 +1,150 @@
+import { resolvePart, type PartFn } from './blocking.js';
+import { buildComparisonSpecs } from './comparison-specs.js';
+import { EncodedDataset } from './encoded-dataset.js';
+import { Int32Vec } from './int-vec.js';
+import { Scorer, probabilityToWeight } from './scoring.js';
+import type { MatchModel, MatchRecord, PairExplanation } from './types.js';
+
+/** One candidate returned by `MatchIndex.match`. */
+export interface MatchCandidate {
+  id: string;
+  probability: number;
+  weight: number;
+  explanation?: PairExplanation;
+}
+
+/** Options for `MatchIndex.match`. */
+export interface MatchQueryOptions {
+  /** Minimum probability (default: the model's threshold). */
+  threshold?: number;
+  /** Maximum number of candidates returned (best first). */
+  limit?: number;
+  /** Include a full explanation per candidate. */
+  explain?: boolean;
+}
+
+interface RuleIndex {
+  parts: PartFn[];
+  /** Block key → most recently added member; members chain through `next`. */
+  head: Map<number, number>;
+  count: Map<number, number>;
+  next: Int32Vec;
+}
+
+/**
+ * Real-time matching index over existing records: `match(record)` scores a new record against
+ * its blocking candidates with a trained model; `add(record)` indexes a record without a rebuild.
+ * Memory: a few typed arrays per record and one chain link per blocking rule.
+ */
+export class MatchIndex {
+  readonly ds: EncodedDataset;
+  private readonly scorer: Scorer;
+  private readonly rules: RuleIndex[];
+  private readonly byId = new Map<string, number>();
+  private stamp: Int32Array = new Int32Array(1024);
+  private stampNo = 0;
+
+  /** @param maxBlockSize blocks larger than this are not scanned by `match` (other rules still apply). */
+  constructor(readonly model: MatchModel, private readonly maxBlockSize = 400) {
+    this.ds = new EncodedDataset(buildComparisonSpecs(model.roles), 1024);
+    this.scorer = new Scorer(this.ds, model);
+    this.rules = [];
+    for (const r of model.blockingRules) {
+      const parts = r.parts.map((p) => resolvePart(this.ds, p));
+      if (parts.some((p) => p === null)) continue;
+      this.rules.push({ parts: parts as PartFn[], head: new Map(), count: new Map(), next: new Int32Vec(1024) });
+    }
+  }
+
+  /** Build an index from existing records. */
+  static build(model: MatchModel, records: Iterable<MatchRecord>, maxBlockSize?: number): MatchIndex {
+    const idx = new MatchIndex(model, maxBlockSize);
+    for (const r of records) idx.add(r);
+    return idx;
+  }
+
+  /** Number of indexed records. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  private key(rule: RuleIndex, i: number): number {
+    let k = 0;
+    for (const p of rule.parts) {
+      const x = p(i);
+      if (x < 0) return -1;
+      // Two parts of < 2^24 ids each fit exactly in a double.
+      k = k * 16777216 + x;
+    }
+    return k;
+  }
+
+  /** Index a record (ids must be unique). */
+  add(record: MatchRecord): void {
+    if (this.byId.has(record.id)) throw new Error(`record ${record.id} is already indexed`);
+    const i = this.ds.add(record);
+    this.byId.set(record.id, i);
+    for (const rule of this.rules) {
+      const k = this.key(rule, i);
+      if (k < 0) {
+        rule.next.push(-1);
+        continue;
+      }
+      rule.next.push(rule.head.get(k) ?? -1);
+      rule.head.set(k, i);
+      rule.count.set(k, (rule.count.get(k) ?? 0) + 1);
+    }
+  }
+
+  /** Candidate matches of a record among the indexed ones, best first, with probabilities. */
+  match(record: MatchRecord, opts: MatchQueryOptions = {}): MatchCandidate[] {
+    const minW = probabilityToWeight(opts.threshold ?? this.model.threshold);
+    // The probe is appended temporarily so comparators and TF counts see it like a batch record.
+    const probe = this.ds.add(record);
+    try {
+      if (this.stamp.length <= probe) {
+        const s = new Int32Array(Math.max(probe + 1, this.stamp.length * 2));
+        s.set(this.stamp);
+        this.stamp = s;
+      }
+      const st = ++this.stampNo;
+      const out: Array<{ j: number; w: number }> = [];
+      for (const rule of this.rules) {
+        const k = this.key(rule, probe);
+        if (k < 0) continue;
+        const n = rule.count.get(k) ?? 0;
+        if (n === 0 || n > this.maxBlockSize) continue;
+        const next = rule.next.data;
+        for (let j = rule.head.get(k)!; j >= 0; j = next[j]!) {
+          if (this.stamp[j] === st) continue;
+          this.stamp[j] = st;
+          if (this.ds.ids[j] === record.id) continue;
+          const w = this.scorer.weight(j, probe);
+          if (w >= minW) out.push({ j, w });
+        }
+      }
+      out.sort((x, y) => y.w - x.w);
+      const top = opts.limit !== undefined ? out.slice(0, opts.limit) : out;
+      return top.map(({ j, w }) => ({
+        id: this.ds.ids[j]!,
+        weight: w,
+        probability: 1 / (1 + Math.pow(2, -w)),
+        ...(opts.explain ? { explanation: this.scorer.explain(j, probe) } : {}),
+      }));
+    } finally {
+      this.ds.pop();
+    }
+  }
+
+  /** Explain an indexed record against a (new or indexed) record. */
+  explain(indexedId: string, record: MatchRecord): PairExplanation {
+    const j = this.byId.get(indexedId);
+    if (j === undefined) throw new Error(`record ${indexedId} is not indexed`);
+    const probe = this.ds.add(record);
+    try {
+      return this.scorer.explain(j, probe);
+    } finally {
+      this.ds.pop();
+    }
+  }
+}

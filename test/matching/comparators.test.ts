@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { jaro, jaroWinkler } from '../../src/modules/matching/engine/compare/jaro-winkler.js';
+import { damerauLevenshtein } from '../../src/modules/matching/engine/compare/damerau-levenshtein.js';
+import { sortedJaccard } from '../../src/modules/matching/engine/compare/token-similarity.js';
+import { areNicknames, canonicalName, nicknameGroupCount } from '../../src/modules/matching/engine/nicknames.js';
+import { parseDate } from '../../src/modules/matching/engine/standardize/date.js';
+import { foldText } from '../../src/modules/matching/engine/standardize/text.js';
+import { fullNameTokens, standardizeName } from '../../src/modules/matching/engine/standardize/names.js';
+import { phoneLast7, standardizeEmail, standardizePhone, standardizePostcode } from '../../src/modules/matching/engine/standardize/contact.js';
+
+describe('Jaro-Winkler', () => {
+  it('matches the published reference values', () => {
+    expect(jaro('martha', 'marhta')).toBeCloseTo(0.944444, 5);
+    expect(jaroWinkler('martha', 'marhta')).toBeCloseTo(0.961111, 5);
+    expect(jaroWinkler('dwayne', 'duane')).toBeCloseTo(0.84, 5);
+    expect(jaroWinkler('dixon', 'dicksonx')).toBeCloseTo(0.813333, 5);
+    expect(jaroWinkler('same', 'same')).toBe(1);
+    expect(jaroWinkler('', 'abc')).toBe(0);
+    expect(jaroWinkler('abc', 'xyz')).toBe(0);
+  });
+  it('handles long strings (scratch buffers grow)', () => {
+    const a = 'a'.repeat(200) + 'b';
+    expect(jaroWinkler(a, a + 'c')).toBeGreaterThan(0.99);
+  });
+});
+
+describe('Damerau-Levenshtein (optimal string alignment)', () => {
+  it('counts edits and adjacent transpositions', () => {
+    expect(damerauLevenshtein('kitten', 'sitting')).toBe(3);
+    expect(damerauLevenshtein('1804974', '1809474')).toBe(1);
+    expect(damerauLevenshtein('ca', 'ac')).toBe(1);
+    expect(damerauLevenshtein('abc', '')).toBe(3);
+    expect(damerauLevenshtein('same', 'same')).toBe(0);
+  });
+  it('stops early past max', () => {
+    expect(damerauLevenshtein('abcdef', 'uvwxyz', 1)).toBe(2);
+    expect(damerauLevenshtein('a', 'abcd', 1)).toBe(2);
+  });
+});
+
+describe('token similarity', () => {
+  it('computes Jaccard on sorted ids', () => {
+    expect(sortedJaccard([1, 2, 3], 0, 3, [2, 3, 4], 0, 3)).toBe(0.5);
+    expect(sortedJaccard([1], 0, 1, [2], 0, 1)).toBe(0);
+  });
+});
+
+describe('nicknames', () => {
+  it('knows a few hundred groups', () => {
+    expect(nicknameGroupCount()).toBeGreaterThan(300);
+  });
+  it('links formal names and diminutives', () => {
+    expect(areNicknames('william', 'bill')).toBe(true);
+    expect(areNicknames('liam', 'william')).toBe(true);
+    expect(areNicknames('margaret', 'peggy')).toBe(true);
+    expect(areNicknames('katherine', 'kate')).toBe(true);
+    expect(areNicknames('robert', 'bob')).toBe(true);
+    expect(areNicknames('william', 'margaret')).toBe(false);
+    expect(canonicalName('peggy')).toBe('margaret');
+    expect(canonicalName('zbyszek')).toBe('zbyszek');
+  });
+});
+
+describe('standardizers', () => {
+  it('folds case, diacritics and punctuation', () => {
+    expect(foldText('  José-María  Ñúñez ')).toBe('jose maria nunez');
+    expect(foldText('Straße')).toBe('strasse');
+    expect(foldText('   ')).toBeNull();
+  });
+  it('drops titles and particles from names', () => {
+    expect(standardizeName('Dr. Ludwig van Beethoven')).toBe('ludwigbeethoven');
+    expect(standardizeName('van der Berg')).toBe('berg');
+    expect(standardizeName("O'Neil")).toBe('oneil');
+    expect(fullNameTokens('Sir Thomas de Clifford, 1st')).toEqual(['thomas', 'clifford', '1st']);
+  });
+  it('parses dates in common formats', () => {
+    expect(parseDate('1956-04-09')).toEqual({ y: 1956, m: 4, d: 9 });
+    expect(parseDate('19560409')).toEqual({ y: 1956, m: 4, d: 9 });
+    expect(parseDate('09/04/1956')).toEqual({ y: 1956, m: 4, d: 9 });
+    expect(parseDate('04/29/1956')).toEqual({ y: 1956, m: 4, d: 29 });
+    expect(parseDate('9 Apr 1956')).toEqual({ y: 1956, m: 4, d: 9 });
+    expect(parseDate('April 9, 1956')).toEqual({ y: 1956, m: 4, d: 9 });
+    expect(parseDate('not a date')).toBeNull();
+  });
+  it('standardizes e-mail, phone and postcode', () => {
+    expect(standardizeEmail(' Linda.Davis+news@Gmail.com ')).toEqual({ full: 'linda.davis@gmail.com', local: 'linda.davis', domain: 'gmail.com' });
+    expect(standardizeEmail('nope')).toBeNull();
+    expect(standardizePhone('(213) 844-4623')).toBe('2138444623');
+    expect(phoneLast7('+12138444623')).toBe('8444623');
+    expect(standardizePhone('12')).toBeNull();
+    expect(standardizePostcode('tq13 8df')).toBe('TQ138DF');
+  });
+});
