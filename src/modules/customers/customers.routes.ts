@@ -20,7 +20,8 @@ export function registerCustomerRoutes(app: HttpApp, customers: CustomersService
   app.get('/api/v1/customers/:id', {
     schema: { tags: ['customers'], summary: 'One customer with its source records (include=history adds the timeline)', params: idParam, querystring: includeQuery, response: { 200: customerView, ...stdErrors } },
   }, async (req) => {
+    // Records are always part of the customer view; include only adds (history).
     const inc = new Set((req.query.include ?? 'records').split(','));
-    return customers.get(actorOf(req), req.params.id, { records: inc.has('records') || inc.has('sources') || inc.size === 0, history: inc.has('history') });
+    return customers.get(actorOf(req), req.params.id, { records: true, history: inc.has('history') });
   });
 }
