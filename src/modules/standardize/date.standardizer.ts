@@ -133,12 +133,15 @@ export function standardizeDate(raw: string, opts?: DateOptions): StandardizedVa
   const kind = opts?.kind ?? 'generic';
   const now = opts?.now ?? new Date();
   const formats = opts?.formats ?? [];
+  // The first format yielding a calendar date wins; if formats only match the shape but give
+  // impossible dates (13/01 as MM/DD), the first such error is reported.
   let parsed: Parsed | undefined;
   for (const f of formats) {
-    parsed = parseWith(s, compile(f), kind, now);
-    if (parsed !== undefined) break;
+    const p = parseWith(s, compile(f), kind, now);
+    if (p !== undefined && (parsed === undefined || !('error' in p))) parsed = p;
+    if (parsed !== undefined && !('error' in parsed)) break;
   }
-  parsed ??= parseWith(s, compile(ISO_FORMAT), kind, now);
+  if (parsed === undefined || 'error' in parsed) parsed = parseWith(s, compile(ISO_FORMAT), kind, now) ?? parsed;
   if (parsed === undefined) {
     const declared = formats.length > 0 ? formats.join(', ') + ' or ' + ISO_FORMAT : ISO_FORMAT;
     return { value: null, verification: flagged('invalid', 'date_format', `"${s.slice(0, 40)}" does not match the date format ${declared}`) };
