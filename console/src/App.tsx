@@ -1,0 +1,87 @@
+import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { useSession } from './auth/session';
+import { ErrorState, Forbidden } from './components/common';
+import { Layout } from './components/Layout';
+import { can, landingPath, NAV, requiredFor } from './lib/nav';
+import { SignInPage } from './pages/SignInPage';
+
+const SearchPage = lazy(() => import('./pages/SearchPage'));
+const CustomerPage = lazy(() => import('./pages/CustomerPage'));
+const SchemasPage = lazy(() => import('./pages/SchemasPage'));
+const SchemaDetailPage = lazy(() => import('./pages/SchemaDetailPage'));
+const SourcesPage = lazy(() => import('./pages/SourcesPage'));
+const UsersPage = lazy(() => import('./pages/UsersPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
+const QuarantinePage = lazy(() => import('./pages/QuarantinePage'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+
+function FullPageLoader() {
+  return (
+    <Center h="60vh" role="status" aria-label="Loading">
+      <Loader />
+    </Center>
+  );
+}
+
+/** Signed-in area: unauthenticated visitors go to sign-in and come back afterwards. */
+function RequireSession({ children }: { children: ReactNode }) {
+  const { me, error } = useSession();
+  const location = useLocation();
+  if (me === undefined) return <FullPageLoader />;
+  if (error && !me) {
+    return (
+      <Center h="80vh" p="md">
+        <ErrorState error={error} onRetry={() => window.location.reload()} />
+      </Center>
+    );
+  }
+  if (!me) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return <>{children}</>;
+}
+
+/** A page the user's permissions may not cover: say so plainly instead of showing a broken page. */
+function Guard({ children }: { children: ReactNode }) {
+  const { me } = useSession();
+  const location = useLocation();
+  const req = requiredFor(location.pathname);
+  if (req && !(me && can(me.permissions, req))) {
+    const item = NAV.find((n) => location.pathname.startsWith(n.path));
+    return <Forbidden what={item ? `the ${item.label.toLowerCase()} page` : undefined} />;
+  }
+  return <Suspense fallback={<FullPageLoader />}>{children}</Suspense>;
+}
+
+function Home() {
+  const { me } = useSession();
+  return <Navigate to={landingPath(me?.permissions ?? [])} replace />;
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/sign-in" element={<SignInPage />} />
+      <Route
+        element={
+          <RequireSession>
+            <Layout />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Home />} />
+        <Route path="/search" element={<Guard><SearchPage /></Guard>} />
+        <Route path="/customers/:id" element={<Guard><CustomerPage /></Guard>} />
+        <Route path="/quarantine" element={<Guard><QuarantinePage /></Guard>} />
+        <Route path="/quarantine/:id" element={<Guard><QuarantinePage /></Guard>} />
+        <Route path="/schemas" element={<Guard><SchemasPage /></Guard>} />
+        <Route path="/schemas/:id" element={<Guard><SchemaDetailPage /></Guard>} />
+        <Route path="/sources" element={<Guard><SourcesPage /></Guard>} />
+        <Route path="/sources/:id" element={<Guard><SourcesPage /></Guard>} />
+        <Route path="/users" element={<Guard><UsersPage /></Guard>} />
+        <Route path="/audit" element={<Guard><AuditPage /></Guard>} />
+        <Route path="*" element={<Guard><NotFoundPage /></Guard>} />
+      </Route>
+    </Routes>
+  );
+}
