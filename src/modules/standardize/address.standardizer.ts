@@ -27,7 +27,15 @@ function caseText(s: string): string {
 }
 
 function keyOf(token: string): string {
-  return token.toLowerCase().replace(/[.,]+$/, '');
+  const lower = token.toLowerCase();
+  const last = lower.charCodeAt(lower.length - 1);
+  // 46 '.', 44 ','
+  return last === 46 || last === 44 ? lower.replace(/[.,]+$/, '') : lower;
+}
+
+/** Whether a token ends the street part: end of line, before a comma, unit, number or direction. */
+function atStreetEnd(next: string | undefined, comma: string): boolean {
+  return next === undefined || comma !== '' || Object.hasOwn(UNIT_DESIGNATORS, next) || next.startsWith('#') || /^\d/.test(next) || Object.hasOwn(DIRECTIONS, next) || /^(?:ne|nw|se|sw)$/.test(next);
 }
 
 /**
@@ -49,7 +57,6 @@ export function standardizeStreetLine(line: string, country?: string): string {
     const comma = token.endsWith(',') ? ',' : '';
     const key = keyOf(token);
     const next = i + 1 < n ? keyOf(tokens[i + 1]!) : undefined;
-    const atEnd = next === undefined || comma !== '' || Object.hasOwn(UNIT_DESIGNATORS, next) || next.startsWith('#') || /^\d/.test(next) || Object.hasOwn(DIRECTIONS, next) || /^(?:ne|nw|se|sw)$/.test(next);
     let word: string | undefined;
     if (token.startsWith('#') && (i > 0 || n > 1)) {
       // "#5" / "# 5" → "Apartment 5"
@@ -59,7 +66,7 @@ export function standardizeStreetLine(line: string, country?: string): string {
     }
     const positional = lookup(POSITIONAL_STREET_TYPES, key);
     if (positional !== undefined && (key !== 'str' || german)) {
-      word = atEnd && i > 0 ? positional.end : positional.before;
+      word = i > 0 && atStreetEnd(next, comma) ? positional.end : positional.before;
     } else if (i > 0 && Object.hasOwn(STREET_TYPES, key)) {
       word = STREET_TYPES[key];
     } else if (Object.hasOwn(UNIT_DESIGNATORS, key) && next !== undefined) {

@@ -1,5 +1,7 @@
 // Bounded optimal-string-alignment (restricted Damerau-Levenshtein) distance.
 
+let rows: Int32Array[] = [new Int32Array(256), new Int32Array(256), new Int32Array(256)];
+
 /**
  * Edit distance counting insertions, deletions, substitutions and adjacent transpositions
  * ("gmial" → "gmail" is 1). Returns `max + 1` as soon as the distance must exceed `max`,
@@ -10,9 +12,9 @@ export function damerauLevenshtein(a: string, b: string, max: number): number {
   const lb = b.length;
   if (Math.abs(la - lb) > max) return max + 1;
   if (la === 0 || lb === 0) return Math.max(la, lb);
-  let prev2 = new Array<number>(lb + 1).fill(0);
-  let prev = new Array<number>(lb + 1);
-  let cur = new Array<number>(lb + 1);
+  if (rows[0]!.length <= lb) rows = [new Int32Array(lb + 1), new Int32Array(lb + 1), new Int32Array(lb + 1)];
+  // Reused rows: this runs for every unseen e-mail domain against the whole popular list.
+  let [prev2, prev, cur] = rows as [Int32Array, Int32Array, Int32Array];
   for (let j = 0; j <= lb; j++) prev[j] = j;
   for (let i = 1; i <= la; i++) {
     cur[0] = i;
