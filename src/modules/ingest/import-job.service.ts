@@ -1,0 +1,535 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { TextDecoder } from 'node:util';
+import { extname } from 'node:path';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Actor } from '../../platform/auth/actor.js';
+import { canonicalJson } from '../../platform/canonical-json.js';
+import type { Database, Tx } from '../../platform/db/database.js';
+import { rows } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import { newId } from '../../platform/ids.js';
+import { JobQueue } from '../../platform/jobs/index.js';
+import type { AuditInput, AuditService } from '../audit/index.js';
+import type { IncomingRecord, RecordsService, WriteContext } from '../records/index.js';
+import { writeRecords } from '../records/index.js';
+import type { SchemasService } from '../schemas/index.js';
+import { validateCompiled } from '../schemas/index.js';
+import type { SourceRow, SourcesService } from '../sources/index.js';
+import { buildMapping, describeMapping, MappingError } from './column-mapping.js';
+import { openCsv, sniffDelimiter } from './csv.reader.js';
+import type { FileProbe } from './file-probe.js';
+import { probeFile } from './file-probe.js';
+import type { ImportOptions, QuarantineError } from './ingest.schemas.js';
+import { importJobs } from './ingest.tables.js';
+import type { JobRow } from './job-view.js';
+import { openJsonl } from './jsonl.reader.js';
+import type { FileReader, ReadRow } from './reader.types.js';
+import { FileFormatError } from './reader.types.js';
+import type { MappedRow } from './row-mapper.js';
+import { RowMapper } from './row-mapper.js';
+import { openXlsx } from './xlsx.reader.js';
+
+export type IngestDeps = {
+  database: Database;
+  audit: AuditService;
+  schemas: SchemasService;
+  sources: SourcesService;
+  records: RecordsService;
+};
+
+/** Options stored with a job: everything that decides how its file is read and mapped. */
+type StoredOptions = {
+  format: 'csv' | 'jsonl' | 'xlsx';
+  encoding?: string;
+  delimiter?: string;
+  sheet?: string;
+  map?: Record<string, string>;
+  key?: string;
+  dateFormats?: Record<string, string>;
+  batchSize: number;
+  auditMode: 'record' | 'batch';
+};
+
+export type FileRef = { path: string; name: string };
+export type Progress = (job: JobRow) => void;
+export type Prepared = { job: JobRow; reused: boolean };
+
+type Counters = { read: number; created: number; updated: number; unchanged: number; rejected: number };
+type QuarantineRow = { row: number; line: number; key: string | null; recordId: string | null; values: Record<string, unknown> | null; rawText: string | null; errors: QuarantineError[] };
+type Candidate = Extract<MappedRow, { ok: true }>;
+
+const DEFAULT_BATCH = 2000;
+const HOST = hostname();
+
+/**
+ * Import jobs: prepares a job for a file (identity by content hash, resume or reuse of an earlier run),
+ * then streams the file in batches, each committed in one transaction together with the job's checkpoint
+ * and counters, so a crash leaves the job resumable exactly after its last committed batch.
+ */
+export class ImportJobService {
+  readonly queue = new JobQueue();
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  /**
+   * Validates options and the file, then finds the job to run: a completed identical import is reused
+   * (no-op unless `force`), an unfinished one is resumed, otherwise a new job is queued.
+   */
+  async prepare(actor: Actor, file: FileRef, opts: ImportOptions): Promise<Prepared> {
+    actor.require('records:write');
+    const source = await this.resolveSource(actor, opts);
+    if (source.archivedAt) throw AppError.conflict(`Source ${source.name} is archived; unarchive it to import`, [{ field: 'source', rule: 'archived', message: 'source is archived' }]);
+    const probe = await probeFile(file.path);
+    if (probe.size === 0) throw AppError.validation('The file is empty', [{ field: 'file', rule: 'empty_file', message: 'the file has no content' }]);
+    const stored = this.storedOptions(file, opts, probe);
+    const ctx = await this.deps.records.writeContext(source);
+    // Open once now so an unreadable file or a bad mapping is refused before a job exists.
+    const detected = await this.inspect(file.path, stored, ctx, probe);
+    const optionsHash = createHash('sha256')
+      .update(canonicalJson({ ...stored, batchSize: undefined, auditMode: undefined }))
+      .digest('hex');
+
+    if (!opts.dryRun && !opts.force) {
+      const [prev] = await this.deps.database.db
+        .select()
+        .from(importJobs)
+        .where(and(eq(importJobs.sourceId, source.id), eq(importJobs.fileSha256, probe.sha256), eq(importJobs.mode, opts.mode), eq(importJobs.optionsHash, optionsHash), eq(importJobs.dryRun, false)))
+        .orderBy(desc(importJobs.createdAt))
+        .limit(1);
+      if (prev) {
+        if (prev.state === 'completed') return { job: prev, reused: true };
+        if ((prev.state === 'running' || prev.state === 'queued') && this.isAlive(prev)) {
+          if (prev.runnerPid !== process.pid || this.queue.has(prev.id)) return { job: prev, reused: true };
+        }
+        // Failed, cancelled, interrupted or orphaned: resume where its last batch committed.
+        const [job] = await this.deps.database.db
+          .update(importJobs)
+          .set({ state: 'queued', filePath: file.path, fileName: file.name, options: stored, runnerHost: HOST, runnerPid: process.pid, heartbeatAt: new Date(), updatedAt: new Date() })
+          .where(eq(importJobs.id, prev.id))
+          .returning();
+        return { job: job!, reused: false };
+      }
+    }
+    const [job] = await this.deps.database.db
+      .insert(importJobs)
+      .values({
+        id: newId('job'),
+        sourceId: source.id,
+        schemaId: source.schemaId,
+        state: 'queued',
+        mode: opts.mode,
+        dryRun: opts.dryRun,
+        format: stored.format,
+        fileName: file.name,
+        filePath: file.path,
+        fileSha256: probe.sha256,
+        fileSize: probe.size,
+        optionsHash,
+        options: stored,
+        detected,
+        warnings: (detected.warnings as string[]) ?? [],
+        runnerHost: HOST,
+        runnerPid: process.pid,
+        heartbeatAt: new Date(),
+        createdBy: actor.id ?? actor.name,
+      })
+      .returning();
+    return { job: job!, reused: false };
+  }
+
+  /** Runs (or resumes) a prepared job to its end in this process, one job per source at a time. */
+  run(actor: Actor, job: JobRow, onProgress?: Progress): Promise<JobRow> {
+    return this.queue.submit({ id: job.id, lane: job.sourceId, run: (signal) => this.execute(actor, job.id, signal, onProgress) });
+  }
+
+  /** Asks a running job to stop after its current batch; a queued job stops before starting. */
+  async cancel(actor: Actor, jobId: string): Promise<JobRow> {
+    actor.require('records:write');
+    const job = await this.get(jobId);
+    if (this.queue.cancel(jobId)) return job;
+    if (job.state === 'queued' || job.state === 'interrupted' || (job.state === 'running' && !this.isAlive(job))) {
+      const [row] = await this.deps.database.db.update(importJobs).set({ state: 'cancelled', updatedAt: new Date(), finishedAt: new Date() }).where(eq(importJobs.id, jobId)).returning();
+      return row!;
+    }
+    if (job.state === 'running') throw AppError.conflict('The job runs in another process; cancel it there', [{ field: 'id', rule: 'other_process', message: `runner ${job.runnerHost}:${job.runnerPid}` }]);
+    throw AppError.conflict(`The job is ${job.state}; only queued or running jobs can be cancelled`, [{ field: 'state', rule: 'not_cancellable', message: job.state }]);
+  }
+
+  async get(jobId: string): Promise<JobRow> {
+    const [job] = await this.deps.database.db.select().from(importJobs).where(eq(importJobs.id, jobId));
+    if (!job) throw AppError.notFound('Import job', jobId);
+    return job;
+  }
+
+  /** Marks jobs whose runner is gone (this host's dead pids, or a stale heartbeat) as interrupted. */
+  async recoverOrphans(staleAfterMs = 120_000): Promise<number> {
+    const list = await this.deps.database.db.select().from(importJobs).where(sql`${importJobs.state} in ('running', 'queued')`);
+    let n = 0;
+    for (const j of list) {
+      if (this.queue.has(j.id)) continue;
+      if (j.runnerHost === HOST && j.runnerPid !== null && j.runnerPid !== process.pid && pidAlive(j.runnerPid)) continue;
+      if (j.runnerHost !== HOST && j.heartbeatAt && Date.now() - j.heartbeatAt.getTime() < staleAfterMs) continue;
+      await this.deps.database.db.update(importJobs).set({ state: 'interrupted', updatedAt: new Date() }).where(and(eq(importJobs.id, j.id), sql`${importJobs.state} in ('running', 'queued')`));
+      n += 1;
+    }
+    return n;
+  }
+
+  private isAlive(j: JobRow): boolean {
+    if (j.runnerHost === HOST && j.runnerPid !== null) return j.runnerPid === process.pid ? this.queue.has(j.id) : pidAlive(j.runnerPid);
+    return j.heartbeatAt !== null && Date.now() - j.heartbeatAt.getTime() < 120_000;
+  }
+
+  private async resolveSource(actor: Actor, opts: ImportOptions): Promise<SourceRow> {
+    let source: SourceRow | undefined;
+    try {
+      source = await this.deps.sources.resolve(actor, opts.source);
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
+    }
+    if (!source) {
+      if (!opts.schema) throw AppError.validation(`Unknown source "${opts.source}"`, [{ field: 'source', rule: 'exists', message: `no source ${opts.source}; create it first or give a schema to create it with` }]);
+      // Creating the source on the fly needs the same right as creating it directly.
+      const created = await this.deps.sources.create(actor, { name: opts.source, schema: opts.schema, systemType: 'file' });
+      return this.deps.sources.resolve(actor, created.id);
+    }
+    if (opts.schema) {
+      const schema = await this.deps.schemas.resolveId(actor, opts.schema).catch(() => {
+        throw AppError.validation('Unknown schema', [{ field: 'schema', rule: 'exists', message: `no schema ${opts.schema}` }]);
+      });
+      if (schema.id !== source.schemaId) {
+        throw AppError.conflict(`Source ${source.name} uses another schema`, [{ field: 'schema', rule: 'schema_mismatch', message: `source ${source.name} is validated against ${source.schemaId}` }]);
+      }
+    }
+    return source;
+  }
+
+  private storedOptions(file: FileRef, opts: ImportOptions, probe: FileProbe): StoredOptions {
+    const ext = extname(file.name).toLowerCase();
+    let format: StoredOptions['format'];
+    let delimiter = opts.delimiter === undefined ? undefined : parseDelimiter(opts.delimiter);
+    if (opts.format === 'tsv' || (!opts.format && (ext === '.tsv' || ext === '.tab'))) {
+      format = 'csv';
+      delimiter ??= '\t';
+    } else if (opts.format) format = opts.format;
+    else if (ext === '.jsonl' || ext === '.ndjson') format = 'jsonl';
+    else if (ext === '.xlsx') format = 'xlsx';
+    else if (ext === '.csv' || ext === '.txt') format = 'csv';
+    else if (probe.head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) format = 'xlsx';
+    else format = /^\s*\{/.test(probe.head.subarray(0, 1024).toString('latin1').replace(/^\uFEFF|^\u00ef\u00bb\u00bf/, '')) ? 'jsonl' : 'csv';
+    const out: StoredOptions = { format, batchSize: opts.batchSize ?? DEFAULT_BATCH, auditMode: opts.auditMode ?? 'record' };
+    if (format !== 'xlsx') {
+      out.encoding = chooseEncoding(opts.encoding, probe);
+      if (format === 'csv') out.delimiter = delimiter ?? sniffDelimiter(new TextDecoder(out.encoding).decode(probe.head));
+    } else if (opts.sheet) out.sheet = opts.sheet;
+    if (opts.map) out.map = opts.map;
+    if (opts.key) out.key = opts.key;
+    if (opts.dateFormats) out.dateFormats = opts.dateFormats;
+    return out;
+  }
+
+  private async open(path: string, o: StoredOptions): Promise<FileReader> {
+    if (o.format === 'xlsx') return openXlsx({ path, sheet: o.sheet });
+    if (o.format === 'jsonl') return openJsonl({ path, encoding: o.encoding ?? 'utf-8' });
+    return openCsv({ path, encoding: o.encoding ?? 'utf-8', delimiter: o.delimiter ?? ',' });
+  }
+
+  private async inspect(path: string, o: StoredOptions, ctx: WriteContext, probe: FileProbe): Promise<Record<string, unknown>> {
+    let reader: FileReader;
+    try {
+      reader = await this.open(path, o);
+    } catch (err) {
+      throw asValidation(err);
+    }
+    try {
+      const warnings = [...reader.warnings];
+      if (o.encoding === 'windows-1252' && !probe.validUtf8) warnings.push(`not valid UTF-8 (first bad byte near offset ${probe.firstInvalidUtf8At}); read as Windows-1252`);
+      const out: Record<string, unknown> = { ...reader.details, bom: probe.bom !== null, warnings };
+      if (reader.headers) {
+        const mapping = mapOrThrow(() => buildMapping(reader.headers!, ctx.definition, { map: o.map, key: o.key }));
+        warnings.push(...mapping.warnings);
+        if (!mapping.keyColumn) warnings.push('no key column found (customer_id, id, external_id…): every row will be quarantined as missing_key; name one with --key');
+        Object.assign(out, { headers: reader.headers, keyColumn: mapping.keyColumn, mapping: describeMapping(mapping) });
+      }
+      for (const col of Object.keys(o.dateFormats ?? {})) {
+        if (!ctx.definition.attributes.some((a) => a.name === col)) throw AppError.validation('Unknown attribute in date formats', [{ field: `dateFormats.${col}`, rule: 'unknown_attribute', message: `"${col}" is not an attribute of the schema` }]);
+      }
+      return out;
+    } finally {
+      await reader.close();
+    }
+  }
+
+  private async execute(actor: Actor, jobId: string, signal: AbortSignal, onProgress?: Progress): Promise<JobRow> {
+    const db = this.deps.database.db;
+    let job = await this.get(jobId);
+    if (signal.aborted) return this.finish(job, 'cancelled', 0);
+    const started = Date.now();
+    [job] = (await db.update(importJobs).set({ state: 'running', startedAt: new Date(), finishedAt: null, errorCode: null, errorMessage: null, runnerHost: HOST, runnerPid: process.pid, heartbeatAt: new Date(), updatedAt: new Date() }).where(eq(importJobs.id, jobId)).returning()) as [JobRow];
+    onProgress?.(job);
+    let reader: FileReader | undefined;
+    try {
+      const o = job.options as StoredOptions;
+      const [source] = [...(await this.deps.sources.byIds([job.sourceId])).values()];
+      if (!source) throw new FileFormatError('unknown_source', `source ${job.sourceId} no longer exists`);
+      const ctx: WriteContext & { dateFormats?: Record<string, string> } = { ...(await this.deps.records.writeContext(source)), dateFormats: o.dateFormats };
+      reader = await this.open(job.filePath, o);
+      const mapping = reader.headers ? buildMapping(reader.headers, ctx.definition, { map: o.map, key: o.key }) : null;
+      const mapper = new RowMapper(ctx.definition, reader.headers, mapping, { map: o.map, key: o.key, strictColumns: o.format === 'csv' });
+      const sink = new BatchSink(this.deps, actor, job, ctx);
+      let batch: ReadRow[] = [];
+      const flush = async (): Promise<void> => {
+        const mapped = batch.map((r) => mapper.map(r));
+        batch = [];
+        job = await sink.commit(mapped, reader!.bytesRead());
+        onProgress?.(job);
+      };
+      for await (const r of reader.rows) {
+        // Rows up to the checkpoint were committed by an earlier run of this job.
+        if (r.row <= job.checkpointRow) continue;
+        batch.push(r);
+        if (batch.length >= o.batchSize) {
+          await flush();
+          if (signal.aborted) break;
+        }
+      }
+      if (!signal.aborted && batch.length > 0) await flush();
+      return await this.finish(job, signal.aborted ? 'cancelled' : 'completed', Date.now() - started, reader.bytesRead());
+    } catch (err) {
+      const code = err instanceof FileFormatError ? err.rule : err instanceof AppError ? err.code : 'internal';
+      return this.finish(job, 'failed', Date.now() - started, undefined, { code, message: err instanceof Error ? err.message : String(err) });
+    } finally {
+      await reader?.close().catch(() => undefined);
+    }
+  }
+
+  private async finish(job: JobRow, state: string, ms: number, bytes?: number, error?: { code: string; message: string }): Promise<JobRow> {
+    const [row] = await this.deps.database.db
+      .update(importJobs)
+      .set({
+        state,
+        runSeconds: sql`${importJobs.runSeconds} + ${Math.round(ms / 1000)}`,
+        finishedAt: new Date(),
+        updatedAt: new Date(),
+        heartbeatAt: new Date(),
+        ...(state === 'completed' && bytes !== undefined ? { bytesRead: bytes } : {}),
+        ...(error ? { errorCode: error.code, errorMessage: error.message.slice(0, 2000) } : {}),
+      })
+      .where(eq(importJobs.id, job.id))
+      .returning();
+    return row!;
+  }
+}
+
+/** Writes batches of mapped rows for one job: records, quarantine entries and the checkpoint, atomically. */
+class BatchSink {
+  // Dry runs cannot see their own earlier rows in the database, so they remember keys.
+  private readonly seenKeys = new Set<string>();
+  private readonly audit: AuditService;
+
+  constructor(
+    private readonly deps: IngestDeps,
+    private readonly actor: Actor,
+    private readonly job: JobRow,
+    private readonly ctx: WriteContext,
+  ) {
+    this.audit = (job.options as StoredOptions).auditMode === 'batch' ? batchAudit(deps.audit, job.id) : deps.audit;
+  }
+
+  async commit(mapped: MappedRow[], bytesRead: number): Promise<JobRow> {
+    try {
+      return await this.deps.database.db.transaction((tx) => this.write(tx, mapped, bytesRead));
+    } catch (err) {
+      if (mapped.length === 1 || this.job.dryRun) throw err;
+      // One row the database refuses must not stop the file: retry row by row, quarantining failures.
+      let last: JobRow | undefined;
+      for (const m of mapped) {
+        try {
+          last = await this.deps.database.db.transaction((tx) => this.write(tx, [m], bytesRead));
+        } catch (e) {
+          const q: QuarantineRow = { row: m.row, line: m.line, key: m.key, recordId: null, values: m.values, rawText: null, errors: [{ field: '$row', rule: 'write_error', message: (e as Error).message.slice(0, 500) }] };
+          last = await this.deps.database.db.transaction((tx) => this.save(tx, [q], { read: 1, created: 0, updated: 0, unchanged: 0, rejected: 1 }, m.row, bytesRead));
+        }
+      }
+      return last!;
+    }
+  }
+
+  private async write(tx: Tx, mapped: MappedRow[], bytesRead: number): Promise<JobRow> {
+    const counters: Counters = { read: mapped.length, created: 0, updated: 0, unchanged: 0, rejected: 0 };
+    const quarantine: QuarantineRow[] = [];
+    let candidates: Candidate[] = [];
+    for (const m of mapped) {
+      if (m.ok) candidates.push(m);
+      else quarantine.push({ row: m.row, line: m.line, key: m.key, recordId: null, values: m.values, rawText: m.rawText, errors: m.errors });
+    }
+    const append = this.job.mode === 'append';
+    if (append) candidates = await this.dropDuplicateKeys(tx, candidates, quarantine);
+    if (this.job.dryRun) await this.validateOnly(tx, candidates, counters, quarantine);
+    else {
+      // A key repeated within the batch is written in a later round, so it updates the earlier row.
+      for (const round of rounds(candidates)) {
+        const results = await writeRecords(tx, this.audit, this.actor, this.ctx, round.map((c): IncomingRecord => ({ key: c.key, values: c.values })));
+        results.forEach((r, i) => {
+          const c = round[i]!;
+          // A rejected row equal to an earlier rejected one comes back `unchanged`; it is still rejected.
+          if (r.row.status === 'rejected') {
+            quarantine.push({ row: c.row, line: c.line, key: c.key, recordId: r.row.id, values: c.values, rawText: null, errors: (r.row.errors ?? []) as QuarantineError[] });
+          } else counters[r.outcome === 'rejected' ? 'rejected' : r.outcome] += 1;
+        });
+      }
+    }
+    // Every quarantined row is one rejected row, whatever the reason.
+    counters.rejected = quarantine.length;
+    return this.save(tx, quarantine, counters, mapped[mapped.length - 1]!.row, bytesRead);
+  }
+
+  /** Append mode: a key that exists already, or earlier in this batch, is quarantined as duplicate_key. */
+  private async dropDuplicateKeys(tx: Tx, candidates: Candidate[], quarantine: QuarantineRow[]): Promise<Candidate[]> {
+    const existing = await rows<{ source_key: string }>(
+      tx,
+      sql`select source_key from source_records where source_id = ${this.job.sourceId} and source_key = any(${sql.param(candidates.map((c) => c.key))}::text[])`,
+    );
+    const taken = new Set(existing.map((e) => e.source_key));
+    const out: Candidate[] = [];
+    for (const c of candidates) {
+      if (taken.has(c.key) || (this.job.dryRun && this.seenKeys.has(c.key))) {
+        quarantine.push({ row: c.row, line: c.line, key: c.key, recordId: null, values: c.values, rawText: null, errors: [{ field: '$key', rule: 'duplicate_key', message: 'append mode: a record with this key exists already', value: c.key }] });
+        continue;
+      }
+      taken.add(c.key);
+      out.push(c);
+    }
+    return out;
+  }
+
+  /** Dry run: validation and the created/updated/unchanged split, without writing records. */
+  private async validateOnly(tx: Tx, candidates: Candidate[], counters: Counters, quarantine: QuarantineRow[]): Promise<void> {
+    const existing = await rows<{ source_key: string; raw: unknown; status: string }>(
+      tx,
+      sql`select source_key, raw, status from source_records where source_id = ${this.job.sourceId} and source_key = any(${sql.param(candidates.map((c) => c.key))}::text[])`,
+    );
+    const byKey = new Map(existing.map((e) => [e.source_key, e]));
+    for (const c of candidates) {
+      const v = validateCompiled(this.ctx.compiled, c.values);
+      if (!v.ok) {
+        quarantine.push({ row: c.row, line: c.line, key: c.key, recordId: null, values: c.values, rawText: null, errors: v.errors as QuarantineError[] });
+      } else {
+        const prev = byKey.get(c.key);
+        if (this.seenKeys.has(c.key)) counters.updated += 1;
+        else if (!prev) counters.created += 1;
+        else if (prev.status === 'valid' && canonicalJson(prev.raw) === canonicalJson(c.values)) counters.unchanged += 1;
+        else counters.updated += 1;
+      }
+      this.seenKeys.add(c.key);
+    }
+  }
+
+  private async save(tx: Tx, quarantine: QuarantineRow[], c: Counters, lastRow: number, bytesRead: number): Promise<JobRow> {
+    if (quarantine.length > 0) {
+      await tx.execute(sql`
+        insert into import_quarantine (id, job_id, source_id, row_number, line, source_key, record_id, "values", raw_text, errors)
+        select u.id, ${this.job.id}, ${this.job.sourceId}, u.row_number, u.line, u.key, u.record_id, u.vals::jsonb, u.raw_text, u.errors::jsonb
+        from unnest(${sql.param(quarantine.map(() => newId('quarantine')))}::text[], ${sql.param(quarantine.map((q) => q.row))}::int[],
+                    ${sql.param(quarantine.map((q) => q.line))}::int[], ${sql.param(quarantine.map((q) => q.key))}::text[],
+                    ${sql.param(quarantine.map((q) => q.recordId))}::text[], ${sql.param(quarantine.map((q) => (q.values ? JSON.stringify(q.values) : null)))}::text[],
+                    ${sql.param(quarantine.map((q) => q.rawText))}::text[], ${sql.param(quarantine.map((q) => JSON.stringify(q.errors)))}::text[])
+             as u(id, row_number, line, key, record_id, vals, raw_text, errors)
+        on conflict (job_id, row_number) do nothing`);
+    }
+    const [row] = await tx
+      .update(importJobs)
+      .set({
+        checkpointRow: lastRow,
+        bytesRead,
+        rowsRead: sql`${importJobs.rowsRead} + ${c.read}`,
+        rowsCreated: sql`${importJobs.rowsCreated} + ${c.created}`,
+        rowsUpdated: sql`${importJobs.rowsUpdated} + ${c.updated}`,
+        rowsUnchanged: sql`${importJobs.rowsUnchanged} + ${c.unchanged}`,
+        rowsRejected: sql`${importJobs.rowsRejected} + ${c.rejected}`,
+        heartbeatAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .where(eq(importJobs.id, this.job.id))
+      .returning();
+    return row!;
+  }
+}
+
+/** Splits candidates so that no key appears twice in one writer call; order of occurrence is kept. */
+function rounds(candidates: Candidate[]): Candidate[][] {
+  const out: Candidate[][] = [];
+  const seen = new Map<string, number>();
+  for (const c of candidates) {
+    const n = seen.get(c.key) ?? 0;
+    seen.set(c.key, n + 1);
+    (out[n] ??= []).push(c);
+  }
+  return out;
+}
+
+/** An audit service that records one entry per batch: the job, and each changed record with its version. */
+function batchAudit(audit: AuditService, jobId: string): AuditService {
+  const wrapper = {
+    appendMany: async (ex: Tx, actor: Actor, inputs: AuditInput[]): Promise<void> => {
+      if (inputs.length === 0) return;
+      const records = inputs.map((i) => {
+        const after = (i.payload as { after?: { version?: number; status?: string } } | undefined)?.after;
+        return { id: i.entityId, action: i.action, version: after?.version ?? null, status: after?.status ?? null };
+      });
+      await audit.append(ex, actor, { action: 'import.batch', entityType: 'import_job', entityId: jobId, payload: { count: records.length, records } });
+    },
+  };
+  return wrapper as unknown as AuditService;
+}
+
+function parseDelimiter(d: string): string {
+  const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|', space: ' ' };
+  const v = named[d.toLowerCase()] ?? d;
+  if (v.length !== 1 || v === '"' || v === '\n' || v === '\r') throw AppError.validation('Unusable delimiter', [{ field: 'delimiter', rule: 'invalid', message: 'one character other than a quote or line break (or tab, comma, semicolon, pipe)' }]);
+  return v;
+}
+
+/** Declared encoding wins; otherwise a UTF-16 BOM, then valid UTF-8, else Windows-1252. */
+function chooseEncoding(declared: string | undefined, probe: FileProbe): string {
+  if (declared) {
+    let label: string;
+    try {
+      label = new TextDecoder(declared).encoding;
+    } catch {
+      throw AppError.validation('Unknown encoding', [{ field: 'encoding', rule: 'unknown_encoding', message: `"${declared}" is not an encoding (use utf-8, windows-1252, latin1, utf-16le…)` }]);
+    }
+    if (label === 'utf-8' && !probe.validUtf8) {
+      throw AppError.validation('The file is not valid UTF-8', [
+        { field: 'encoding', rule: 'invalid_encoding', message: `declared utf-8, but the bytes near offset ${probe.firstInvalidUtf8At} are not UTF-8; declare windows-1252 or leave the encoding to detection` },
+      ]);
+    }
+    return label;
+  }
+  if (probe.bom === 'utf-16le' || probe.bom === 'utf-16be') return probe.bom;
+  return probe.validUtf8 ? 'utf-8' : 'windows-1252';
+}
+
+function mapOrThrow<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof MappingError) throw AppError.validation(err.message, [{ field: err.field, rule: err.rule, message: err.message }]);
+    throw err;
+  }
+}
+
+function asValidation(err: unknown): unknown {
+  if (err instanceof FileFormatError) return AppError.validation(err.message, [{ field: 'file', rule: err.rule, message: err.message }]);
+  return err;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,1 @@
+export { JobQueue, type QueuedJob } from './job-queue.js';
