@@ -7,6 +7,10 @@ import type { DomainEvent } from '../../platform/events/outbox.js';
 import { emitEvents } from '../../platform/events/outbox.js';
 import { newId } from '../../platform/ids.js';
 import type { AuditInput, AuditService } from '../audit/index.js';
+import type { Assessment } from '../quality/assess.js';
+import { assessRecord } from '../quality/assess.js';
+import { loadRules } from '../quality/rules.js';
+import type { VerificationMap, VerifiedBy } from '../quality/verification.js';
 import type { CompiledSchema, FieldError, SchemaDefinition } from '../schemas/index.js';
 import { validateCompiled } from '../schemas/index.js';
 import type { SourceRow } from '../sources/index.js';
@@ -32,6 +36,12 @@ export type StoredRecordRow = {
   updated_at: Date | string;
   created_by: string | null;
   updated_by: string | null;
+  // Quality columns (see docs/quality.md); absent when a query did not select them.
+  standardized?: Record<string, unknown> | null;
+  verification?: VerificationMap | null;
+  quality_score?: number | null;
+  quality_computed_at?: Date | string | null;
+  quality_issues?: string[] | null;
 };
 
 export type WriteContext = {
@@ -39,6 +49,8 @@ export type WriteContext = {
   schemaVersion: number;
   definition: SchemaDefinition;
   compiled: CompiledSchema;
+  /** Stamp on values this write verifies: 'import-rule' for imports; default 'api-rule' ('customer' for customer actors). */
+  verifiedBy?: VerifiedBy;
 };
 
 type Planned = {
@@ -53,10 +65,12 @@ type Planned = {
   customerId: string | null;
   newCustomer: boolean;
   version: number;
+  quality?: Assessment;
 };
 
 const RECORD_COLUMNS = sql.raw(
-  'id, source_id, source_key, customer_id, schema_id, schema_version, status, raw, "values", extras, errors, version, created_at, updated_at, created_by, updated_by',
+  'id, source_id, source_key, customer_id, schema_id, schema_version, status, raw, "values", extras, errors, version, created_at, updated_at, created_by, updated_by, ' +
+    'standardized, verification, quality_score, quality_computed_at, quality_issues',
 );
 
 /**
@@ -120,6 +134,7 @@ export async function writeRecords(
   }
 
   const changed = planned.filter((p) => p.outcome !== 'unchanged');
+  await assessQuality(tx, actor, ctx, changed);
   if (changed.length > 0) {
     const newCustomers = changed.filter((p) => p.newCustomer);
     if (newCustomers.length > 0) {
@@ -130,19 +145,31 @@ export async function writeRecords(
     }
     const ids = changed.map((p) => p.id);
     await tx.execute(sql`
-      insert into source_records (id, source_id, source_key, customer_id, schema_id, schema_version, status, raw, "values", extras, errors, version, created_by, updated_by)
+      insert into source_records (id, source_id, source_key, customer_id, schema_id, schema_version, status, raw, "values", extras, errors, version, created_by, updated_by,
+                                  standardized, verification, quality_score, quality_computed_at, quality_issues)
       select u.id, ${ctx.source.id}, u.key, u.customer_id, ${ctx.source.schemaId}, ${ctx.schemaVersion}, u.status, u.raw::jsonb, u.vals::jsonb,
-             u.extras::jsonb, u.errors::jsonb, u.version, ${by}, ${by}
+             u.extras::jsonb, u.errors::jsonb, u.version, ${by}, ${by},
+             u.std::jsonb, u.ver::jsonb, u.score::smallint, case when u.score is null then null else now() end, string_to_array(u.issues, ',')
       from unnest(${sql.param(ids)}::text[], ${sql.param(changed.map((p) => p.incoming.key))}::text[], ${sql.param(changed.map((p) => p.customerId))}::text[],
                   ${sql.param(changed.map((p) => p.status))}::text[], ${sql.param(changed.map((p) => JSON.stringify(p.incoming.values)))}::text[],
                   ${sql.param(changed.map((p) => (p.values ? JSON.stringify(p.values) : null)))}::text[],
                   ${sql.param(changed.map((p) => JSON.stringify(p.extras)))}::text[], ${sql.param(changed.map((p) => JSON.stringify(p.errors)))}::text[],
-                  ${sql.param(changed.map((p) => p.version))}::int[])
-           as u(id, key, customer_id, status, raw, vals, extras, errors, version)
+                  ${sql.param(changed.map((p) => p.version))}::int[],
+                  ${sql.param(changed.map((p) => (p.quality ? JSON.stringify(p.quality.standardized) : null)))}::text[],
+                  ${sql.param(changed.map((p) => (p.quality ? JSON.stringify(p.quality.verification) : null)))}::text[],
+                  ${sql.param(changed.map((p) => p.quality?.score ?? null))}::int[],
+                  ${sql.param(changed.map((p) => (p.quality && p.quality.issues.length > 0 ? p.quality.issues.join(',') : null)))}::text[])
+           as u(id, key, customer_id, status, raw, vals, extras, errors, version, std, ver, score, issues)
       on conflict (source_id, source_key) do update set
         customer_id = excluded.customer_id, schema_version = excluded.schema_version, status = excluded.status,
         raw = excluded.raw, "values" = excluded."values", extras = excluded.extras, errors = excluded.errors,
-        version = excluded.version, updated_at = now(), updated_by = excluded.updated_by`);
+        version = excluded.version, updated_at = now(), updated_by = excluded.updated_by,
+        -- A rejected update keeps the last valid values, so it keeps their quality too.
+        standardized = case when excluded.status = 'valid' then excluded.standardized else source_records.standardized end,
+        verification = case when excluded.status = 'valid' then excluded.verification else source_records.verification end,
+        quality_score = case when excluded.status = 'valid' then excluded.quality_score else source_records.quality_score end,
+        quality_computed_at = case when excluded.status = 'valid' then excluded.quality_computed_at else source_records.quality_computed_at end,
+        quality_issues = case when excluded.status = 'valid' then excluded.quality_issues else source_records.quality_issues end`);
     await tx.execute(sql`
       insert into source_record_versions (record_id, version, change_kind, status, schema_version, raw, "values", errors, changed_by)
       select u.id, u.version, u.kind, u.status, ${ctx.schemaVersion}, u.raw::jsonb, u.vals::jsonb, u.errors::jsonb, ${by}
@@ -163,6 +190,28 @@ export async function writeRecords(
   );
   const byKey = new Map(finalRows.map((r) => [r.source_key, r]));
   return planned.map((p) => ({ outcome: p.outcome, row: byKey.get(p.incoming.key)! }));
+}
+
+/** Standardizes, verifies and scores the valid records of the batch (pure JS per row; rules are one query). */
+async function assessQuality(tx: Tx, actor: Actor, ctx: WriteContext, changed: Planned[]): Promise<void> {
+  const valid = changed.filter((p) => p.status === 'valid' && p.values);
+  if (valid.length === 0) return;
+  const rules = await loadRules(tx, ctx.source.schemaId, ctx.definition);
+  const verifiedBy = ctx.verifiedBy ?? (actor.type === 'customer' ? 'customer' : 'api-rule');
+  const region = ctx.source.defaultRegion ?? ctx.definition.defaultRegion;
+  const now = new Date();
+  for (const p of valid) {
+    const prev = p.existing;
+    p.quality = assessRecord({
+      definition: ctx.definition,
+      rules,
+      values: p.values!,
+      previous: prev ? { standardized: prev.standardized ?? null, verification: prev.verification ?? null } : null,
+      region: region ?? undefined,
+      now,
+      verifiedBy,
+    });
+  }
 }
 
 /** Unique attributes: a value may belong to one record per source; later claimants are rejected. */

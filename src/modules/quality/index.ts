@@ -1,0 +1,11 @@
+export { QualityService } from './quality.service.js';
+export type { SnapshotScope, SnapshotTrigger } from './quality.service.js';
+export { startDailySnapshots, type DailySnapshotOptions } from './daily-snapshots.js';
+export { registerQualityRoutes } from './quality.routes.js';
+export { assessRecord, type Assessment } from './assess.js';
+export { scoreRecord, SCORE_WEIGHTS } from './score.js';
+export { resolveRules, loadRules, qualityRulesBody, DEFAULT_FRESHNESS_MONTHS, type QualityRules, type ResolvedRules } from './rules.js';
+export { freshnessCutoff, isStale } from './freshness.js';
+export { formatPattern } from './patterns.js';
+export type { StoredVerification, Verification, VerificationMap, VerifiedBy, VerificationStatus } from './verification.js';
+export * from './quality.schemas.js';

@@ -1,0 +1,29 @@
+// Format patterns: letters become A/a, digits 9, everything else stays (e.g. "Ann-Marie" → "Aaa-Aaaaa").
+// PostgreSQL's translate() does this in one pass; these are its from/to arguments.
+
+const LOWER = 'abcdefghijklmnopqrstuvwxyzàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿßœšžąćęłńśźżőű';
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŸŒŠŽĄĆĘŁŃŚŹŻŐŰ';
+const DIGITS = '0123456789';
+
+export const PATTERN_FROM = LOWER + UPPER + DIGITS;
+export const PATTERN_TO = 'a'.repeat([...LOWER].length) + 'A'.repeat([...UPPER].length) + '9'.repeat(DIGITS.length);
+/** Patterns longer than this are cut (addresses as JSON would otherwise make every pattern unique). */
+export const PATTERN_MAX_LENGTH = 40;
+
+const MAP = new Map<string, string>();
+{
+  const from = [...PATTERN_FROM];
+  const to = [...PATTERN_TO];
+  from.forEach((c, i) => MAP.set(c, to[i]!));
+}
+
+/** The same pattern in JS (for tests and small inputs). */
+export function formatPattern(value: string): string {
+  let out = '';
+  let n = 0;
+  for (const c of value) {
+    if (n++ >= PATTERN_MAX_LENGTH) break;
+    out += MAP.get(c) ?? c;
+  }
+  return out;
+}
