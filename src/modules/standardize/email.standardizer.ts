@@ -12,7 +12,7 @@ type DomainFinding = { typo?: string; disposable: boolean };
 const CLEAN: DomainFinding = Object.freeze({ disposable: false });
 // Domains repeat heavily in imports (a few consumer domains, then each company's own), so
 // the per-domain verdict is cached; the typo scan is the only non-trivial cost.
-const domainCache = new BoundedCache<string, DomainFinding>(20_000);
+const domainCache = new BoundedCache<string, DomainFinding>(10_000);
 
 function isDisposable(domain: string): boolean {
   if (DISPOSABLE_DOMAINS.has(domain)) return true;

@@ -21,7 +21,7 @@ const TYPES: Partial<Record<NonNullable<NumberType>, PhoneType>> = {
 // Parsing dominates the cost of standardizing a record; the same numbers recur across
 // re-imports and sources, so results are cached per (region, raw). Results are frozen
 // because they are shared between callers.
-const cache = new BoundedCache<string, StandardizedPhone>(50_000);
+const cache = new BoundedCache<string, StandardizedPhone>(25_000);
 
 function freeze(result: StandardizedPhone): StandardizedPhone {
   if (result.details) Object.freeze(result.details);
