@@ -71,6 +71,8 @@ type SealRow = {
  * exactly when its change committed); a single sealer later chains them in commit order with SHA-256.
  */
 export class AuditService {
+  private sealQueue: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly database: Database) {}
 
   /** Appends an entry in the caller's transaction. */
@@ -103,62 +105,73 @@ export class AuditService {
    * Entries of transactions still running (txid at or above the snapshot's xmin) wait for the next run.
    */
   async seal(): Promise<number> {
-    const release = await this.database.advisoryLock(SEAL_LOCK_KEY);
-    try {
-      let total = 0;
-      for (;;) {
-        const n = await this.database.db.transaction(async (tx) => {
-          const last = await rows<{ chain_pos: number; hash: string }>(
-            tx,
-            sql`select chain_pos, hash from audit_log where chain_pos is not null order by chain_pos desc limit 1`,
-          );
-          let prev = last[0]?.hash ?? GENESIS_HASH;
-          let pos = Number(last[0]?.chain_pos ?? 0);
-          const pending = await rows<SealRow>(
-            tx,
-            sql`select seq, id, (extract(epoch from at) * 1000)::bigint as at_ms, actor_type, actor_id, action,
-                       entity_type, entity_id, request_id, ip, payload_digest
-                from audit_log
-                where hash is null and txid::xid8 < pg_snapshot_xmin(pg_current_snapshot())
-                order by seq limit ${SEAL_BATCH}`,
-          );
-          if (pending.length === 0) return 0;
-          const seqs: number[] = [];
-          const positions: number[] = [];
-          const prevs: string[] = [];
-          const hashes: string[] = [];
-          for (const r of pending) {
-            pos += 1;
-            const hash = entryHash(prev, {
-              chainPos: pos,
-              id: r.id,
-              atMs: Number(r.at_ms),
-              actorType: r.actor_type,
-              actorId: r.actor_id,
-              action: r.action,
-              entityType: r.entity_type,
-              entityId: r.entity_id,
-              requestId: r.request_id,
-              ip: r.ip,
-              payloadDigest: r.payload_digest,
-            });
-            seqs.push(Number(r.seq));
-            positions.push(pos);
-            prevs.push(prev);
-            hashes.push(hash);
-            prev = hash;
-          }
-          await tx.execute(sql`
-            update audit_log a set chain_pos = u.pos, prev_hash = u.prev, hash = u.hash
-            from unnest(${sql.param(seqs)}::bigint[], ${sql.param(positions)}::bigint[], ${sql.param(prevs)}::text[], ${sql.param(hashes)}::text[]) as u(seq, pos, prev, hash)
-            where a.seq = u.seq`);
-          return pending.length;
-        });
-        total += n;
-        if (n < SEAL_BATCH) return total;
-      }
-    } finally {
-      await release();
+    // One sealing run per process at a time. A caller arriving during a run waits for it and then runs
+    // again, so whatever it committed before calling is sealed when it returns. Waiting here rather than
+    // on the database lock keeps concurrent callers (verify requests, the timer) from each holding a pool
+    // connection while the lock holder needs one for its transaction — that exhausted the pool and hung.
+    const run = this.sealQueue.then(
+      () => this.sealPending(),
+      () => this.sealPending(),
+    );
+    this.sealQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async sealPending(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.database.db.transaction(async (tx) => {
+        // Serialises sealers across processes; a transaction-level lock needs no second connection and
+        // is released at commit. Later statements (read committed) see the previous sealer's hashes.
+        await tx.execute(sql`select pg_advisory_xact_lock(${SEAL_LOCK_KEY})`);
+        const last = await rows<{ chain_pos: number; hash: string }>(
+          tx,
+          sql`select chain_pos, hash from audit_log where chain_pos is not null order by chain_pos desc limit 1`,
+        );
+        let prev = last[0]?.hash ?? GENESIS_HASH;
+        let pos = Number(last[0]?.chain_pos ?? 0);
+        const pending = await rows<SealRow>(
+          tx,
+          sql`select seq, id, (extract(epoch from at) * 1000)::bigint as at_ms, actor_type, actor_id, action,
+                     entity_type, entity_id, request_id, ip, payload_digest
+              from audit_log
+              where hash is null and txid::xid8 < pg_snapshot_xmin(pg_current_snapshot())
+              order by seq limit ${SEAL_BATCH}`,
+        );
+        if (pending.length === 0) return 0;
+        const seqs: number[] = [];
+        const positions: number[] = [];
+        const prevs: string[] = [];
+        const hashes: string[] = [];
+        for (const r of pending) {
+          pos += 1;
+          const hash = entryHash(prev, {
+            chainPos: pos,
+            id: r.id,
+            atMs: Number(r.at_ms),
+            actorType: r.actor_type,
+            actorId: r.actor_id,
+            action: r.action,
+            entityType: r.entity_type,
+            entityId: r.entity_id,
+            requestId: r.request_id,
+            ip: r.ip,
+            payloadDigest: r.payload_digest,
+          });
+          seqs.push(Number(r.seq));
+          positions.push(pos);
+          prevs.push(prev);
+          hashes.push(hash);
+          prev = hash;
+        }
+        await tx.execute(sql`
+          update audit_log a set chain_pos = u.pos, prev_hash = u.prev, hash = u.hash
+          from unnest(${sql.param(seqs)}::bigint[], ${sql.param(positions)}::bigint[], ${sql.param(prevs)}::text[], ${sql.param(hashes)}::text[]) as u(seq, pos, prev, hash)
+          where a.seq = u.seq`);
+        return pending.length;
+      });
+      total += n;
+      if (n < SEAL_BATCH) return total;
     }
   }
 
