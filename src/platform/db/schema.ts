@@ -11,3 +11,6 @@ export * from '../../modules/quality/quality.tables.js';
 export * from '../../modules/consent/consent.tables.js';
 export * from '../../modules/dsr/dsr.tables.js';
 export * from '../../modules/portal/portal.tables.js';
+export * from '../../modules/golden/golden.tables.js';
+export * from '../../modules/stewardship/stewardship.tables.js';
+export * from '../../modules/webhooks/webhooks.tables.js';
