@@ -21,6 +21,12 @@ export const ID_PREFIXES = {
   dsrRequest: 'dsr',
   portalToken: 'ptk',
   portalCorrection: 'pcr',
+  merge: 'mrg',
+  reviewTask: 'rvw',
+  matchModel: 'mdl',
+  rematchJob: 'rmj',
+  webhook: 'whk',
+  delivery: 'dlv',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

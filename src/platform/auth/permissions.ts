@@ -19,6 +19,11 @@ export const PERMISSIONS = [
   'consent:admin',
   'dsr:manage',
   'export:marketing',
+  'golden:merge',
+  'golden:configure',
+  'stewardship:review',
+  'webhooks:manage',
+  'events:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -37,12 +42,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'consent:read',
     'consent:write',
     'dsr:manage',
+    // Stewards merge, unmerge, split, pin, review and re-match; integration keys (usually steward) poll events.
+    'golden:merge',
+    'golden:configure',
+    'stewardship:review',
+    'events:read',
   ],
   // consent:write lets an agent capture consent at the till and send a portal link.
   agent: ['schemas:read', 'sources:read', 'records:read', 'customers:read', 'pii:read', 'consent:read', 'consent:write'],
   // Analysts export only customers with a valid consent for the purpose and channel.
   analyst: ['schemas:read', 'sources:read', 'records:read', 'customers:read', 'export:marketing'],
-  auditor: ['schemas:read', 'sources:read', 'records:read', 'customers:read', 'audit:read', 'consent:read'],
+  auditor: ['schemas:read', 'sources:read', 'records:read', 'customers:read', 'audit:read', 'consent:read', 'events:read'],
 };
 
 export function permissionsOf(roles: readonly Role[]): Set<Permission> {
