@@ -4,4 +4,4 @@ export type { StoredRecordRow } from './record-writer.js';
 export { foldName, phoneDigits } from './search-terms.js';
 export { privacyMap, toRecordView } from './record-view.js';
 export * from './records.schemas.js';
-export { writeRecords, type IncomingRecord, type WriteContext } from './record-writer.js';
+export { writeRecords, type AssignableRecord, type CustomerAssigner, type IncomingRecord, type WriteContext, type WrittenRecord } from './record-writer.js';

@@ -51,6 +51,22 @@ export type WriteContext = {
   compiled: CompiledSchema;
   /** Stamp on values this write verifies: 'import-rule' for imports; default 'api-rule' ('customer' for customer actors). */
   verifiedBy?: VerifiedBy;
+  /** Match on arrival (golden module): which customer a new valid record joins; without it each gets a new customer. */
+  customerAssigner?: CustomerAssigner;
+};
+
+/** A new valid record the assigner is asked about, and a written record it is told about. */
+export type AssignableRecord = { id: string; key: string; values: Record<string, unknown> };
+export type WrittenRecord = { id: string; key: string; customerId: string; created: boolean; newCustomer: boolean };
+
+/**
+ * Strategy the golden module plugs into the writer, inside the write transaction:
+ * `assign` returns record id → existing customer id for the new records that match one (others get a new customer);
+ * `afterWrite` runs once the batch's rows exist (review tasks, golden values) and may return more events.
+ */
+export type CustomerAssigner = {
+  assign(tx: Tx, ctx: WriteContext, records: AssignableRecord[]): Promise<Map<string, string>>;
+  afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<DomainEvent[]>;
 };
 
 type Planned = {
@@ -132,6 +148,17 @@ export async function writeRecords(
       p.newCustomer = true;
     }
   }
+  if (ctx.customerAssigner) {
+    const asked = planned.filter((p) => p.newCustomer && p.values);
+    const joins = asked.length > 0 ? await ctx.customerAssigner.assign(tx, ctx, asked.map((p) => ({ id: p.id, key: p.incoming.key, values: p.values! }))) : new Map<string, string>();
+    for (const p of asked) {
+      const existingCustomer = joins.get(p.id);
+      if (existingCustomer) {
+        p.customerId = existingCustomer;
+        p.newCustomer = false;
+      }
+    }
+  }
 
   const changed = planned.filter((p) => p.outcome !== 'unchanged');
   await assessQuality(tx, actor, ctx, changed);
@@ -181,7 +208,9 @@ export async function writeRecords(
            as u(id, version, kind, status, raw, vals, errors)`);
     await refreshDerived(tx, ctx, changed.filter((p) => p.status === 'valid'));
     await audit.appendMany(tx, actor, changed.map((p) => auditEntry(p)));
-    await emitEvents(tx, changed.flatMap((p) => eventsFor(p, ctx, by)));
+    const written = changed.filter((p) => p.status === 'valid').map((p) => ({ id: p.id, key: p.incoming.key, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
+    const more = ctx.customerAssigner && written.length > 0 ? await ctx.customerAssigner.afterWrite(tx, ctx, written) : [];
+    await emitEvents(tx, [...changed.flatMap((p) => eventsFor(p, ctx, by)), ...more]);
   }
 
   const finalRows = await rows<StoredRecordRow>(
