@@ -1,0 +1,10 @@
+export { ConsentService, proofHash } from './consent.service.js';
+export type { ConsentDecision, ImportResult } from './consent.service.js';
+export { MarketingExportService } from './marketing-export.service.js';
+export { createConsentServices, startConsentJobs } from './consent.composition.js';
+export type { ConsentDeps, ConsentJobs, ConsentServices } from './consent.composition.js';
+export { registerConsentRoutes } from './consent.routes.js';
+export { registerPortalRoutes, DEFAULT_PORTAL_LIMITS } from '../portal/portal.routes.js';
+export type { PortalLimits } from '../portal/portal.routes.js';
+export * from './consent-state.js';
+export * from './consent.schemas.js';
