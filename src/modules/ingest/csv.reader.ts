@@ -153,7 +153,8 @@ export class CsvParser {
   }
 
   private finish(out: CsvRecord[], line: number, cells: string[], buf: string, start: number, end: number): void {
-    out.push(this.expected >= 0 && cells.length !== this.expected ? { line, cells, raw: buf.slice(start, end) } : { line, cells });
+    // Raw text is kept only where it may be reported (before the header is known, or a wrong column count).
+    out.push(this.expected < 0 || cells.length !== this.expected ? { line, cells, raw: buf.slice(start, end) } : { line, cells });
   }
 }
 
