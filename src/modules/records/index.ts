@@ -1,7 +1,7 @@
 export { RecordsService } from './records.service.js';
 export type { RecordListQuery, SchemaFailure } from './records.service.js';
 export type { StoredRecordRow } from './record-writer.js';
-export { foldName, phoneDigits } from './search-terms.js';
+export { displayNameOf, foldName, phoneDigits } from './search-terms.js';
 export { privacyMap, toRecordView } from './record-view.js';
 export * from './records.schemas.js';
 export { writeRecords, type AssignableRecord, type CustomerAssigner, type IncomingRecord, type WriteContext, type WrittenRecord } from './record-writer.js';

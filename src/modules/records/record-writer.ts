@@ -56,8 +56,8 @@ export type WriteContext = {
 };
 
 /** A new valid record the assigner is asked about, and a written record it is told about. */
-export type AssignableRecord = { id: string; key: string; values: Record<string, unknown> };
-export type WrittenRecord = { id: string; key: string; customerId: string; created: boolean; newCustomer: boolean };
+export type AssignableRecord = { id: string; key: string; version: number; values: Record<string, unknown> };
+export type WrittenRecord = { id: string; key: string; version: number; values: Record<string, unknown>; customerId: string; created: boolean; newCustomer: boolean };
 
 /**
  * Strategy the golden module plugs into the writer, inside the write transaction:
@@ -150,7 +150,7 @@ export async function writeRecords(
   }
   if (ctx.customerAssigner) {
     const asked = planned.filter((p) => p.newCustomer && p.values);
-    const joins = asked.length > 0 ? await ctx.customerAssigner.assign(tx, ctx, asked.map((p) => ({ id: p.id, key: p.incoming.key, values: p.values! }))) : new Map<string, string>();
+    const joins = asked.length > 0 ? await ctx.customerAssigner.assign(tx, ctx, asked.map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values! }))) : new Map<string, string>();
     for (const p of asked) {
       const existingCustomer = joins.get(p.id);
       if (existingCustomer) {
@@ -208,7 +208,7 @@ export async function writeRecords(
            as u(id, version, kind, status, raw, vals, errors)`);
     await refreshDerived(tx, ctx, changed.filter((p) => p.status === 'valid'));
     await audit.appendMany(tx, actor, changed.map((p) => auditEntry(p)));
-    const written = changed.filter((p) => p.status === 'valid').map((p) => ({ id: p.id, key: p.incoming.key, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
+    const written = changed.filter((p) => p.status === 'valid').map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values ?? {}, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
     const more = ctx.customerAssigner && written.length > 0 ? await ctx.customerAssigner.afterWrite(tx, ctx, written) : [];
     await emitEvents(tx, [...changed.flatMap((p) => eventsFor(p, ctx, by)), ...more]);
   }
