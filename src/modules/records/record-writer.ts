@@ -56,7 +56,8 @@ export type WriteContext = {
 };
 
 /** A new valid record the assigner is asked about, and a written record it is told about. */
-export type AssignableRecord = { id: string; key: string; version: number; values: Record<string, unknown> };
+/** `customerId` is the new customer the record gets unless the assigner names an existing one. */
+export type AssignableRecord = { id: string; key: string; version: number; values: Record<string, unknown>; customerId: string };
 export type WrittenRecord = { id: string; key: string; version: number; values: Record<string, unknown>; customerId: string; created: boolean; newCustomer: boolean };
 
 /**
@@ -150,7 +151,7 @@ export async function writeRecords(
   }
   if (ctx.customerAssigner) {
     const asked = planned.filter((p) => p.newCustomer && p.values);
-    const joins = asked.length > 0 ? await ctx.customerAssigner.assign(tx, ctx, asked.map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values! }))) : new Map<string, string>();
+    const joins = asked.length > 0 ? await ctx.customerAssigner.assign(tx, ctx, asked.map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values!, customerId: p.customerId! }))) : new Map<string, string>();
     for (const p of asked) {
       const existingCustomer = joins.get(p.id);
       if (existingCustomer) {
