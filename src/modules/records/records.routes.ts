@@ -3,7 +3,7 @@ import { actorOf } from '../../platform/http/auth-hook.js';
 import { errorResponse, idParam, page, stdErrors } from '../../platform/http/common.schemas.js';
 import type { HttpApp } from '../../platform/http/types.js';
 import type { RecordsService } from './records.service.js';
-import { recordVersionView, recordView, updateRecordBody, writeBatchBody, writeOutcome, writeRecordBody, writeResultView } from './records.schemas.js';
+import { recordQualityView, recordVersionView, recordView, updateRecordBody, verifyRecordBody, writeBatchBody, writeOutcome, writeRecordBody, writeResultView } from './records.schemas.js';
 import type { WriteResult } from './records.schemas.js';
 
 const rejectedResponse = errorResponse.extend({ outcome: writeOutcome, record: recordView });
@@ -78,6 +78,18 @@ export function registerRecordRoutes(app: HttpApp, records: RecordsService): voi
   app.get('/api/v1/records/:id/history', { schema: { tags: ['records'], params: idParam, response: { 200: z.object({ items: z.array(recordVersionView) }), ...stdErrors } } }, async (req) => ({
     items: await records.history(actorOf(req), req.params.id),
   }));
+  app.get('/api/v1/records/:id/quality', {
+    schema: { tags: ['records'], summary: 'Standardized values, per-attribute verification and quality score of a record', params: idParam, response: { 200: recordQualityView, ...stdErrors } },
+  }, async (req) => records.quality(actorOf(req), req.params.id));
+  app.post('/api/v1/records/:id/verify', {
+    schema: {
+      tags: ['records'],
+      summary: 'Verify attribute values (steward): stamps verifiedAt/verifiedBy, optionally sets their status, rescores the record',
+      params: idParam,
+      body: verifyRecordBody,
+      response: { 200: recordQualityView, ...stdErrors },
+    },
+  }, async (req) => records.verify(actorOf(req), req.params.id, req.body));
   app.get('/api/v1/sources/:id/records/:key', {
     schema: { tags: ['records'], summary: 'Look a record up by its source key', params: idParam.extend({ key: z.string().min(1).max(200) }), response: { 200: recordView, ...stdErrors } },
   }, async (req) => records.getByKey(actorOf(req), req.params.id, req.params.key));

@@ -61,3 +61,32 @@ export const recordVersionView = z.object({
   changedBy: z.string().nullable(),
 });
 export type RecordVersionView = z.infer<typeof recordVersionView>;
+
+export const verificationEntryView = z.object({
+  status: z.enum(['valid', 'suspect', 'invalid']),
+  reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+  suggestion: z.unknown().optional(),
+  verifiedAt: z.string(),
+  verifiedBy: z.enum(['import-rule', 'api-rule', 'steward', 'customer']),
+});
+
+/** POST /api/v1/records/:id/verify: a steward (or the customer) confirms values, optionally setting their status. */
+export const verifyRecordBody = z
+  .object({
+    attributes: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,62}$/)).min(1).max(500),
+    status: z.enum(['valid', 'suspect', 'invalid']).optional(),
+    note: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
+
+/** Standardized values, per-attribute verification and the stored quality score of a record. */
+export const recordQualityView = z.object({
+  recordId: z.string(),
+  score: z.number().int().nullable(),
+  computedAt: z.string().nullable(),
+  issues: z.array(z.string()),
+  standardized: z.record(z.string(), z.unknown()).nullable(),
+  verification: z.record(z.string(), verificationEntryView),
+  masked: z.array(z.string()),
+});
+export type RecordQualityView = z.infer<typeof recordQualityView>;

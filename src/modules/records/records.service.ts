@@ -7,14 +7,18 @@ import { AppError } from '../../platform/errors/app-error.js';
 import { parseOrThrow } from '../../platform/errors/zod-details.js';
 import type { AuditService } from '../audit/index.js';
 import type { PrivacyLevel } from '../governance/index.js';
+import { canSee, maskValue } from '../governance/index.js';
+import { loadRules } from '../quality/rules.js';
+import { scoreRecord } from '../quality/score.js';
+import type { StoredVerification, VerificationMap, VerifiedBy } from '../quality/verification.js';
 import type { CompiledSchema, FieldError, SchemasService } from '../schemas/index.js';
 import { compileSchema, validateCompiled } from '../schemas/index.js';
 import type { SourceRow, SourcesService } from '../sources/index.js';
 import type { IncomingRecord, StoredRecordRow, WriteContext } from './record-writer.js';
 import { writeRecords } from './record-writer.js';
-import { privacyMap, toRecordView } from './record-view.js';
-import type { RecordVersionView, RecordView, WriteResult } from './records.schemas.js';
-import { updateRecordBody, writeBatchBody, writeRecordBody } from './records.schemas.js';
+import { maskObject, privacyMap, toRecordView } from './record-view.js';
+import type { RecordQualityView, RecordVersionView, RecordView, WriteResult } from './records.schemas.js';
+import { updateRecordBody, verifyRecordBody, writeBatchBody, writeRecordBody } from './records.schemas.js';
 
 export type RecordListQuery = { source?: string; status?: 'valid' | 'rejected' | 'deleted'; customerId?: string; cursor?: string; limit: number };
 export type SchemaFailure = { recordId: string; sourceId: string; sourceKey: string; schemaVersion: number; errors: FieldError[] };
@@ -145,6 +149,75 @@ export class RecordsService {
     return out;
   }
 
+  /** A record's standardized values, per-attribute verification and quality score (masked like its values). */
+  async quality(actor: Actor, recordId: string): Promise<RecordQualityView> {
+    const row = await this.getRow(actor, recordId);
+    const privacy = privacyMap((await this.schemas.loadVersion(row.schema_id, Number(row.schema_version))).definition);
+    const sensitive = new Set<string>();
+    const view = qualityView(actor, row, privacy, sensitive);
+    await this.auditSensitiveRead(actor, 'record', row.id, sensitive);
+    return view;
+  }
+
+  /**
+   * Steward (or customer) verification: stamps the attributes' verification with now and 'steward'
+   * ('customer' for customer actors), optionally setting their status, then rescores the record. Audited.
+   * Not a new record version: the values do not change.
+   */
+  async verify(actor: Actor, recordId: string, input: unknown): Promise<RecordQualityView> {
+    actor.require('records:write');
+    const body = parseOrThrow(verifyRecordBody, input, 'verification');
+    const found = await this.getRow(actor, recordId);
+    if (found.status !== 'valid') throw AppError.conflict(`Record ${found.id} is ${found.status}; only valid records can be verified`);
+    const version = await this.schemas.loadVersion(found.schema_id, Number(found.schema_version));
+    const values = found.values ?? {};
+    const known = new Set(version.definition.attributes.map((a) => a.name));
+    const details = body.attributes
+      .map((a, i) => ({ a, i }))
+      .filter(({ a }) => !known.has(a) || values[a] === null || values[a] === undefined)
+      .map(({ a, i }) => ({ field: `attributes.${i}`, rule: known.has(a) ? 'empty' : 'unknown_attribute', message: known.has(a) ? `"${a}" has no value to verify` : `the schema has no attribute "${a}"` }));
+    if (details.length > 0) throw AppError.validation('Cannot verify these attributes', details);
+    const by: VerifiedBy = actor.type === 'customer' ? 'customer' : 'steward';
+    const now = new Date();
+    const at = now.toISOString();
+    const row = await this.database.db.transaction(async (tx) => {
+      const [locked] = await rows<StoredRecordRow>(tx, sql`select * from source_records where id = ${found.id} for update`);
+      if (!locked || locked.status !== 'valid') throw AppError.conflict(`Record ${found.id} changed while verifying; try again`);
+      const verification: VerificationMap = { ...(locked.verification ?? {}) };
+      const before: Record<string, StoredVerification | null> = {};
+      for (const attr of new Set(body.attributes)) {
+        const prev = verification[attr];
+        before[attr] = prev ?? null;
+        const status = body.status ?? prev?.status ?? 'valid';
+        const changed = body.status !== undefined && body.status !== prev?.status;
+        const reasons = !changed ? (prev?.reasons ?? []) : status === 'valid' ? [] : [{ code: 'steward', message: body.note ?? `Marked ${status} by a steward` }];
+        const entry: StoredVerification = { status, reasons, verifiedAt: at, verifiedBy: by };
+        // A suggestion is kept only while the value is still in doubt.
+        if (prev?.suggestion !== undefined && status !== 'valid') entry.suggestion = prev.suggestion;
+        verification[attr] = entry;
+      }
+      const rules = await loadRules(tx, locked.schema_id, version.definition);
+      const scored = scoreRecord(rules, locked.values ?? {}, verification, now);
+      const [updated] = await rows<StoredRecordRow>(
+        tx,
+        sql`update source_records set verification = ${JSON.stringify(verification)}::jsonb, quality_score = ${scored.score},
+              quality_issues = ${scored.issues.length > 0 ? sql`${sql.param(scored.issues)}::text[]` : sql`null`}, quality_computed_at = ${at}::timestamptz
+            where id = ${locked.id} returning *`,
+      );
+      await this.audit.append(tx, actor, {
+        action: 'record.verify',
+        entityType: 'record',
+        entityId: locked.id,
+        payload: { attributes: [...new Set(body.attributes)], status: body.status ?? null, note: body.note ?? null, verifiedBy: by, before, after: Object.fromEntries(Object.keys(before).map((a) => [a, verification[a]])) },
+      });
+      return updated!;
+    });
+    const sensitive = new Set<string>();
+    const view = qualityView(actor, row, privacyMap(version.definition), sensitive);
+    await this.auditSensitiveRead(actor, 'record', row.id, sensitive);
+    return view;
+  }
+
   /** Soft-deletes a record: it leaves search and its customer, its history stays. */
   async delete(actor: Actor, recordId: string): Promise<RecordView> {
     actor.require('records:write');
@@ -248,6 +321,24 @@ export class RecordsService {
   async rowsOfCustomers(customerIds: string[]): Promise<StoredRecordRow[]> {
     return rows<StoredRecordRow>(this.database.db, sql`select * from source_records where customer_id = any(${sql.param(customerIds)}::text[]) and status <> 'deleted' order by id`);
   }
+}
+
+function qualityView(actor: Actor, row: StoredRecordRow, privacy: Map<string, PrivacyLevel>, sensitive: Set<string>): RecordQualityView {
+  const masked = new Set<string>();
+  const verification: Record<string, StoredVerification> = {};
+  for (const [attr, v] of Object.entries(row.verification ?? {})) {
+    // A suggestion is a value (e.g. a corrected e-mail address), so it is masked like one.
+    verification[attr] = v.suggestion === undefined || canSee(actor, privacy.get(attr) ?? 'personal') ? v : { ...v, suggestion: maskValue(v.suggestion) as string };
+  }
+  return {
+    recordId: row.id,
+    score: row.quality_score === null || row.quality_score === undefined ? null : Number(row.quality_score),
+    computedAt: row.quality_computed_at ? new Date(row.quality_computed_at).toISOString() : null,
+    issues: row.quality_issues ?? [],
+    standardized: maskObject(actor, privacy, row.standardized ?? null, masked, sensitive),
+    verification,
+    masked: [...masked].sort(),
+  };
 }
 
 // PostgreSQL text and jsonb cannot hold NUL characters; say so instead of failing with a 500.
