@@ -57,7 +57,7 @@ export class MarketingExportService {
       const recs = await rows<{ customer_id: string; schema_id: string; schema_version: number; values: Record<string, unknown> | null }>(
         this.database.db,
         sql`select customer_id, schema_id, schema_version, "values" from source_records
-            where customer_id = any(${sql.param(page.map((p) => p.customer_id))}::text[]) and status = 'valid' order by updated_at desc`,
+            where customer_id = any(${sql.param(page.map((p) => p.customer_id))}::text[]) and status <> 'deleted' and "values" is not null order by updated_at desc`,
       );
       const contact = new Map<string, unknown>();
       for (const r of recs) {

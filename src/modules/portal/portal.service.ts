@@ -231,7 +231,7 @@ export class PortalService {
   async page(customerId: string, expiresAt: Date): Promise<PortalPage> {
     const recs = await rows<StoredRecordRow & { verification: Record<string, { verifiedAt?: string; verifiedBy?: string }> | null }>(
       this.database.db,
-      sql`select * from source_records where customer_id = ${customerId} and status = 'valid' order by created_at`,
+      sql`select * from source_records where customer_id = ${customerId} and status <> 'deleted' and "values" is not null order by created_at`,
     );
     const srcs = await this.sources.byIds([...new Set(recs.map((r) => r.source_id))]);
     const records: PortalRecord[] = [];
@@ -277,7 +277,7 @@ export class PortalService {
 
   /** Stamps one attribute (or all, with '*') of one of the customer's records as verified by the customer now. */
   async verify(customerId: string, recordId: string, attribute: string, ctx: RequestContext): Promise<number> {
-    const [r] = await rows<StoredRecordRow>(this.database.db, sql`select * from source_records where id = ${recordId} and customer_id = ${customerId} and status = 'valid'`);
+    const [r] = await rows<StoredRecordRow>(this.database.db, sql`select * from source_records where id = ${recordId} and customer_id = ${customerId} and status <> 'deleted' and "values" is not null`);
     if (!r) throw AppError.notFound('Record', recordId);
     const def = (await this.schemas.loadVersion(r.schema_id, Number(r.schema_version))).definition;
     const names = def.attributes.map((a) => a.name).filter((n) => (attribute === '*' || n === attribute) && r.values?.[n] !== null && r.values?.[n] !== undefined);
@@ -304,7 +304,7 @@ export class PortalService {
       return 'applied';
     }
     // Validate now so the customer hears about a typo at once, even though a steward applies it.
-    const [r] = await rows<StoredRecordRow>(this.database.db, sql`select * from source_records where id = ${recordId} and customer_id = ${customerId} and status = 'valid'`);
+    const [r] = await rows<StoredRecordRow>(this.database.db, sql`select * from source_records where id = ${recordId} and customer_id = ${customerId} and status <> 'deleted' and "values" is not null`);
     if (!r) throw AppError.notFound('Record', recordId);
     const source = (await this.sources.byIds([r.source_id])).get(r.source_id)!;
     const wc = await this.records.writeContext(source);
@@ -363,7 +363,7 @@ export class PortalService {
   }
 
   private async emailOnFile(customerId: string): Promise<string | null> {
-    const recs = await rows<StoredRecordRow>(this.database.db, sql`select * from source_records where customer_id = ${customerId} and status = 'valid' order by updated_at desc`);
+    const recs = await rows<StoredRecordRow>(this.database.db, sql`select * from source_records where customer_id = ${customerId} and status <> 'deleted' and "values" is not null order by updated_at desc`);
     for (const r of recs) {
       const v = contactValueOf((await this.schemas.loadVersion(r.schema_id, Number(r.schema_version))).definition, r.values, 'email');
       if (typeof v === 'string') return v;
