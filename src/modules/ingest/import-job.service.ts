@@ -191,7 +191,7 @@ export class ImportJobService {
     if (!source) {
       if (!opts.schema) throw AppError.validation(`Unknown source "${opts.source}"`, [{ field: 'source', rule: 'exists', message: `no source ${opts.source}; create it first or give a schema to create it with` }]);
       // Creating the source on the fly needs the same right as creating it directly.
-      const created = await this.deps.sources.create(actor, { name: opts.source, schema: opts.schema, systemType: 'file' });
+      const created = await this.deps.sources.create(actor, { name: opts.source, schema: opts.schema, systemType: 'other' });
       return this.deps.sources.resolve(actor, created.id);
     }
     if (opts.schema) {

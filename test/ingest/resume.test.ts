@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { writeCustomersCsv } from '../../src/devtools/generator/index.js';
+import { Actor } from '../../src/platform/auth/actor.js';
+import { migrateDatabase, openDatabase, type Database } from '../../src/platform/db/database.js';
+import { createServices } from '../../src/server/services.js';
+import { createTierDatabase, describeTiers, type TierDatabase } from '../support/tiers.js';
+import { CUSTOMER_DEFINITION } from './support/ingest-system.js';
+
+const ROWS = 6000;
+const CLI = resolve('test/ingest/support/import-cli.ts');
+
+type Job = { id: string; state: string; checkpoint_row: number; rows_read: number; rows_created: number; rows_updated: number; rows_unchanged: number; rows_rejected: number };
+
+describeTiers('import kill -9 and resume', (tier) => {
+  let dir = '';
+  let file = '';
+  let tdb: TierDatabase | undefined;
+  let env: NodeJS.ProcessEnv = {};
+
+  // PGlite's data directory belongs to one process: open it only while no CLI child runs.
+  async function withDb<T>(f: (db: Database) => Promise<T>): Promise<T> {
+    const database = await openDatabase(tier === 'pglite' ? { dataDir: join(dir, 'pglite') } : { databaseUrl: tdb!.url, poolSize: 2 });
+    try {
+      return await f(database);
+    } finally {
+      await database.close();
+    }
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'custodian-resume-'));
+    file = join(dir, 'customers.csv');
+    await writeCustomersCsv(file, { count: ROWS, seed: 11, duplicateRate: 0.2, errorRate: 0.05, countries: ['US'] });
+    if (tier === 'postgres') tdb = await createTierDatabase('postgres');
+    env = { ...process.env, CUSTODIAN_DATA_DIR: dir, LOG_LEVEL: 'silent', ...(tdb?.url ? { DATABASE_URL: tdb.url } : { DATABASE_URL: '' }) };
+    await withDb(async (db) => {
+      await migrateDatabase(db);
+      await createServices(db, { sessionTtlHours: 1 }).schemas.create(Actor.system(), { name: 'customer', definition: CUSTOMER_DEFINITION });
+    });
+  });
+  afterAll(async () => {
+    await tdb?.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function cli(): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'import', file, '--source', 'crm', '--schema', 'customer', '--batch-size', '100', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((res) => child.on('exit', (code) => res({ code, stdout, stderr })));
+    return { child, done };
+  }
+
+  it('a killed import resumes from its last checkpoint and counts every row exactly once', async () => {
+    // First run: killed hard once its first batches have committed.
+    const first = cli();
+    if (tier === 'postgres') {
+      await withDb(async (db) => {
+        for (;;) {
+          const [j] = await db.raw<Job>('select * from import_jobs');
+          if (j && j.checkpoint_row >= 300) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      });
+    } else {
+      // No second process may open the PGlite directory: watch the CLI's progress lines instead.
+      await new Promise<void>((res, rej) => {
+        const timer = setTimeout(() => rej(new Error('no progress line with committed rows')), 60_000);
+        first.child.stderr!.on('data', (d: Buffer) => {
+          if (/: \d+% [1-9][\d,]* read/.test(d.toString())) {
+            clearTimeout(timer);
+            res();
+          }
+        });
+      });
+    }
+    first.child.kill('SIGKILL');
+    const killed = await first.done;
+    expect(killed.code).toBe(null);
+
+    const mid = await withDb((db) => db.raw<Job>('select * from import_jobs'));
+    expect(mid).toHaveLength(1);
+    expect(mid[0]!.state).toBe('running');
+    expect(mid[0]!.checkpoint_row).toBeGreaterThan(0);
+    expect(mid[0]!.checkpoint_row).toBeLessThan(ROWS);
+    expect(mid[0]!.rows_read).toBe(mid[0]!.checkpoint_row);
+
+    // Second run: the same command resumes the same job.
+    const second = await cli().done;
+    expect(second.code).toBe(0);
+    const summary = JSON.parse(second.stdout.trim().split('\n').pop()!) as { id: string; state: string; counters: Record<string, number> };
+    expect(summary.id).toBe(mid[0]!.id);
+    expect(summary.state).toBe('completed');
+
+    await withDb(async (db) => {
+      const [job] = await db.raw<Job>('select * from import_jobs');
+      const [rec] = await db.raw<{ n: number; keys: number }>('select count(*)::int as n, count(distinct source_key)::int as keys from source_records');
+      const [valid] = await db.raw<{ n: number }>("select count(*)::int as n from source_records where status = 'valid'");
+      const [q] = await db.raw<{ n: number; rows: number }>('select count(*)::int as n, count(distinct row_number)::int as rows from import_quarantine');
+      const [versions] = await db.raw<{ n: number }>('select count(*)::int as n from source_record_versions');
+      expect(job!.rows_read).toBe(ROWS);
+      expect(job!.rows_created + job!.rows_updated + job!.rows_unchanged + job!.rows_rejected).toBe(ROWS);
+      // Every generated key is unique: each row is one record, created once, never updated.
+      expect(job!.rows_updated).toBe(0);
+      expect(job!.rows_unchanged).toBe(0);
+      expect(rec!.n).toBe(ROWS);
+      expect(rec!.keys).toBe(ROWS);
+      expect(versions!.n).toBe(ROWS);
+      expect(valid!.n).toBe(job!.rows_created);
+      expect(q!.n).toBe(job!.rows_rejected);
+      expect(q!.rows).toBe(q!.n);
+      expect(job!.rows_rejected).toBeGreaterThan(0);
+    });
+
+    // Third run: a no-op reporting the completed job.
+    const third = await cli().done;
+    expect(third.code).toBe(0);
+    expect(JSON.parse(third.stdout.trim().split('\n').pop()!)).toMatchObject({ id: mid[0]!.id, reused: true, counters: { read: ROWS } });
+  }, 120_000);
+});
