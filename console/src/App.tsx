@@ -4,7 +4,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useSession } from './auth/session';
 import { ErrorState, Forbidden } from './components/common';
 import { Layout } from './components/Layout';
-import { can, landingPath, NAV, requiredFor } from './lib/nav';
+import { landingPath, mayOpenPath, pageFor } from './lib/nav';
 import { SignInPage } from './pages/SignInPage';
 
 const SearchPage = lazy(() => import('./pages/SearchPage'));
@@ -45,9 +45,8 @@ function RequireSession({ children }: { children: ReactNode }) {
 function Guard({ children }: { children: ReactNode }) {
   const { me } = useSession();
   const location = useLocation();
-  const req = requiredFor(location.pathname);
-  if (req && !(me && can(me.permissions, req))) {
-    const item = NAV.find((n) => location.pathname.startsWith(n.path));
+  if (!me || !mayOpenPath(me, location.pathname)) {
+    const item = pageFor(location.pathname);
     return <Forbidden what={item ? `the ${item.label.toLowerCase()} page` : undefined} />;
   }
   return <Suspense fallback={<FullPageLoader />}>{children}</Suspense>;
@@ -55,7 +54,7 @@ function Guard({ children }: { children: ReactNode }) {
 
 function Home() {
   const { me } = useSession();
-  return <Navigate to={landingPath(me?.permissions ?? [])} replace />;
+  return <Navigate to={landingPath(me ?? { roles: [], permissions: [] })} replace />;
 }
 
 export function App() {

@@ -1,15 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
+import { featuresFromPaths } from '../lib/features';
 import type { NavFeatures } from '../lib/nav';
 
 /** Which optional capabilities this server has, read from its OpenAPI document (public, cached for the session). */
-export function featuresFromPaths(paths: readonly string[]): NavFeatures {
-  const has = (prefix: string) => paths.some((p) => p === prefix || p.startsWith(`${prefix}/`));
-  return {
-    '/imports': has('/api/v1/imports'),
-    '/quality': has('/api/v1/quality'),
-  };
-}
-
 export function useFeatures(): NavFeatures {
   const q = useQuery({
     queryKey: ['features'],

@@ -21,7 +21,7 @@ export function Layout() {
   const location = useLocation();
   const navigate = useNavigate();
   const features = useFeatures();
-  const items = visibleNav(me.permissions, features);
+  const items = visibleNav(me, features);
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 232, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding={{ base: 'md', sm: 'xl' }} withBorder>

@@ -18,7 +18,7 @@ export function PageHeader({ title, description, actions, eyebrow }: { title: Re
           {title}
         </Title>
         {description && (
-          <Text c="dimmed" size="sm" mt={4} maw={720}>
+          <Text component="div" c="dimmed" size="sm" mt={4} maw={720}>
             {description}
           </Text>
         )}
@@ -87,16 +87,17 @@ export function ErrorState({ error, context, onRetry }: { error: unknown; contex
   );
 }
 
-export function Empty({ title, description, action, icon }: { title: string; description?: ReactNode; action?: ReactNode; icon?: ReactNode }) {
+export function Empty({ title, description, action, icon, compact }: { title: string; description?: ReactNode; action?: ReactNode; icon?: ReactNode; compact?: boolean }) {
   return (
     <EmptyState
-      py="xl"
+      py={compact ? 'xs' : 'xl'}
       title={title}
       description={description}
       icon={icon ?? <InboxIcon />}
       variant="light"
       color="gray"
-      size="sm"
+      size={compact ? 'xs' : 'sm'}
+      align={compact ? 'left' : 'center'}
     >
       {action && <EmptyState.Actions>{action}</EmptyState.Actions>}
     </EmptyState>

@@ -1,5 +1,5 @@
 // The quarantine editor's form model: which fields to show, and the values to resubmit.
-import { editText, parseEditedValue } from './values';
+import { editText, parseEditedValue } from './values.js';
 
 export type EditableField = { name: string; label: string; text: string; original: unknown; error: string | null; inSchema: boolean; masked: boolean };
 

@@ -200,6 +200,7 @@ function GoldenRecord({ golden, labels }: { golden: Record<string, unknown>; lab
       <Paper p={entries.length ? 'md' : 'lg'}>
         {entries.length === 0 ? (
           <Empty
+            compact
             title="No golden record yet"
             description="Custodian will combine this customer's source records into one golden record, showing where each value came from, the rule that chose it and when. Until then, the source records below are the full picture."
           />

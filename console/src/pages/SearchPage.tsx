@@ -1,4 +1,4 @@
-import { Badge, Box, Group, Highlight, Kbd, Loader, Paper, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Box, Group, Highlight, Kbd, Loader, Paper, Text, TextInput } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
@@ -103,12 +103,13 @@ export default function SearchPage() {
           <Empty
             title="Find a customer"
             description={
-              <Stack gap={4} align="center">
-                <span>Start typing — results appear as you type.</span>
-                <Text size="xs" c="dimmed">
+              <>
+                Start typing — results appear as you type.
+                <br />
+                <Text span size="xs" c="dimmed">
                   Try a name like “Jane Doe”, an e-mail, “+44 20 7946 0958”, a source key such as “C-1”, or a customer id (cus_…).
                 </Text>
-              </Stack>
+              </>
             }
             icon={<SearchIcon size={22} />}
           />

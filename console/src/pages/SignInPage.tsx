@@ -16,7 +16,7 @@ export function SignInPage() {
   const [error, setError] = useState<string | null>(null);
   const next = params.get('next');
 
-  if (me) return <Navigate to={landingPath(me.permissions, next)} replace />;
+  if (me) return <Navigate to={landingPath(me, next)} replace />;
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

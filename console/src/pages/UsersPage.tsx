@@ -140,7 +140,7 @@ function CreateUser({ onDone }: { onDone: () => void }) {
         <TextInput label="Name" required value={f.displayName} onChange={(e) => setF({ ...f, displayName: e.currentTarget.value })} error={problems.displayName} />
         <TextInput label="E-mail" type="email" required value={f.email} onChange={(e) => setF({ ...f, email: e.currentTarget.value })} error={problems.email && 'Enter a valid e-mail address'} />
         <PasswordInput label="Initial password" description="At least 12 characters; ask them to change it" required value={f.password} onChange={(e) => setF({ ...f, password: e.currentTarget.value })} error={problems.password} />
-        <MultiSelect label="Roles" required data={ROLE_OPTIONS} value={f.roles} onChange={(roles) => setF({ ...f, roles })} error={problems.roles && 'Choose at least one role'} />
+        <MultiSelect label="Roles" placeholder="Choose one or more" searchable required data={ROLE_OPTIONS} value={f.roles} onChange={(roles) => setF({ ...f, roles })} error={problems.roles && 'Choose at least one role'} />
         <MultiSelect label="Business areas" description="Leave empty for access to all areas" data={(areas.data?.items ?? []).map((a) => ({ value: a.id, label: a.name }))} value={f.businessAreaIds} onChange={(businessAreaIds) => setF({ ...f, businessAreaIds })} />
         {err && (
           <Alert color="red" variant="light" title={err.title} role="alert">
@@ -267,7 +267,7 @@ function CreateKey({ onDone }: { onDone: () => void }) {
     >
       <Stack gap="sm">
         <TextInput label="Name" description="Which integration uses it, e.g. “webshop sync”" required value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} error={problems.name && `${humanField('name')}: ${problems.name}`} />
-        <MultiSelect label="Roles" required data={ROLE_OPTIONS} value={f.roles} onChange={(roles) => setF({ ...f, roles })} error={problems.roles && 'Choose at least one role'} />
+        <MultiSelect label="Roles" placeholder="Choose one or more" searchable required data={ROLE_OPTIONS} value={f.roles} onChange={(roles) => setF({ ...f, roles })} error={problems.roles && 'Choose at least one role'} />
         {create.isError && (
           <Alert color="red" variant="light" title={describeError(create.error).title}>
             {describeError(create.error).message}

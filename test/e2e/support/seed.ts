@@ -32,7 +32,7 @@ const PEOPLE: Array<[string, string, string, string, string, string]> = [
   ['Grace Evans', 'grace.evans@example.com', '+44 1865 496 021', '1975-05-29', 'Oxford', 'bronze'],
   ['Thomas Wright', 'tom.wright@example.com', '+44 1223 496 088', '1998-08-03', 'Cambridge', 'silver'],
   ['Lily Thompson', 'lily.thompson@example.com', '+44 191 496 0575', '1987-12-19', 'Newcastle', 'bronze'],
-  ['William Green', 'will.green@example.com', '+44 115 496 0366', '1971-03-08', 'Nottingham', 'gold'],
+  ['William Green', 'will.green@example.com', '+44 20 7946 0366', '1971-03-08', 'Nottingham', 'gold'],
   ['Mia Walker', 'mia.walker@example.com', '+44 20 7946 0612', '1999-11-27', 'Southampton', 'silver'],
   ['James Hall', 'james.hall@example.com', '+44 1273 496 045', '1983-06-15', 'Brighton', 'bronze'],
   ['Ella Young', 'ella.young@example.com', '+44 1224 496 033', '1992-09-01', 'Aberdeen', 'gold'],
@@ -81,6 +81,8 @@ export async function seed(api: Api): Promise<Seeded> {
   await api.call('POST', '/records', { source: 'crm', key: 'CRM-1001', values: { full_name: 'Jane Doe', email: 'jane.doe@example.com', phone: '+44 20 7946 0958', birth_date: '1984-03-12', city: 'Cambridge', country: 'GB', loyalty_tier: 'gold' } });
   // A bad row: invalid e-mail address and an unknown loyalty tier; the API keeps it in quarantine.
   const bad = await api.call('POST', '/records', { source: 'webshop', key: 'WEB-5099', values: { full_name: 'Maria Gonzalez', email: 'maria.gonzalez@@example', city: 'Madrid', loyalty_tier: 'platinum' } }, [422]);
+  const rejected = await api.call<{ items: Array<{ sourceKey: string; errors: unknown[] }> }>('GET', '/records?status=rejected');
+  if (rejected.items.length !== 1) throw new Error(`seed: expected only WEB-5099 in quarantine, got ${JSON.stringify(rejected.items.map((r) => [r.sourceKey, r.errors]))}`);
   const jane = await api.call<{ items: Array<{ id: string; displayName: string }> }>('GET', '/customers?key=CRM-1001');
   const agent = { email: 'alex.agent@example.com', password: 'agent-password-1' };
   const auditor = { email: 'ada.auditor@example.com', password: 'auditor-password-1' };

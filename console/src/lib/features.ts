@@ -1,0 +1,10 @@
+// Optional capabilities the server offers, detected from its OpenAPI document's paths.
+import type { NavFeatures } from './nav.js';
+
+export function featuresFromPaths(paths: readonly string[]): NavFeatures {
+  const has = (prefix: string) => paths.some((p) => p === prefix || p.startsWith(`${prefix}/`));
+  return {
+    '/imports': has('/api/v1/imports'),
+    '/quality': has('/api/v1/quality'),
+  };
+}
