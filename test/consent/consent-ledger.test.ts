@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { describeTiers } from '../support/tiers.js';
 import { admin, useConsentSystem } from './consent-system.js';
 
