@@ -43,9 +43,8 @@ type Row = {
 };
 
 /**
- * Profiles the raw values of a source's valid and rejected records in one scan: each record's raw
- * jsonb is expanded once (jsonb_each_text), grouped by (attribute, value), and everything else is
- * computed from those groups. Statuses come from quality_issues (valid records) and validation
+ * Profiles the raw values of a source's valid and rejected records in one scan: each record yields one
+ * row per attribute, grouped by (attribute, value), and everything else is computed from those groups. Statuses come from quality_issues (valid records) and validation
  * errors (rejected records), which are small, rather than from the verification documents.
  */
 export async function profileSource(database: Database, sourceId: string, definition: SchemaDefinition, topN: number): Promise<{ records: number; attributes: AttributeProfile[] }> {
@@ -56,37 +55,51 @@ export async function profileSource(database: Database, sourceId: string, defini
     await tx.execute(sql`set local work_mem = '512MB'`);
     const [count] = await rows<{ n: number }>(tx, sql`select count(*)::int n from source_records where source_id = ${sourceId} and status in ('valid', 'rejected')`);
     const records = Number(count?.n ?? 0);
+    // One row per (record, attribute) from a VALUES list of `raw->>'attr'` (cheaper than jsonb_each_text, which
+    // builds a tuplestore per record); OFFSET 0 keeps the status CASE from being re-evaluated per aggregate.
+    const cells = sql.join(names.map((n) => sql`(${n}::text, r.raw->>${n}::text)`), sql`, `);
     const result = await rows<Row>(
       tx,
       sql`
-      with cells as (
-        select e.key a, e.value v,
-               case when r.status = 'rejected' then
-                      case when exists (select 1 from jsonb_array_elements(coalesce(r.errors, '[]'::jsonb)) x where split_part(x->>'field', '.', 1) = e.key) then 'i' end
-                    when r.quality_computed_at is null then null
-                    when r.quality_issues is null then 'v'
-                    when r.quality_issues @> array[e.key || ':invalid'] then 'i'
-                    when r.quality_issues @> array[e.key || ':suspect'] then 's'
-                    else 'v' end st
-        from source_records r cross join lateral jsonb_each_text(r.raw) e
-        where r.source_id = ${sourceId} and r.status in ('valid', 'rejected')
-          and e.key = any(${sql.param(names)}::text[]) and btrim(e.value) <> ''
-      ),
-      g as (
+      with g as (
         select a, v, count(*)::int n, count(*) filter (where st = 'v')::int nv, count(*) filter (where st = 's')::int ns, count(*) filter (where st = 'i')::int ni
-        from cells group by a, v
+        from (
+          select c.a, c.v,
+                 case when r.status = 'rejected' then
+                        case when exists (select 1 from jsonb_array_elements(coalesce(r.errors, '[]'::jsonb)) x where split_part(x->>'field', '.', 1) = c.a) then 'i' end
+                      when r.quality_computed_at is null then null
+                      when r.quality_issues is null then 'v'
+                      when r.quality_issues @> array[c.a || ':invalid'] then 'i'
+                      when r.quality_issues @> array[c.a || ':suspect'] then 's'
+                      else 'v' end st
+          from source_records r cross join lateral (values ${cells}) as c(a, v)
+          where r.source_id = ${sourceId} and r.status in ('valid', 'rejected') and btrim(c.v) <> ''
+          offset 0
+        ) cells
+        group by a, v
       ),
       stats as (
-        select a, sum(n)::int filled, count(*)::int distinct_count, sum(nv)::int nv, sum(ns)::int ns, sum(ni)::int ni,
+        select a, sum(n)::int filled, count(*)::int distinct_count, count(*) filter (where n = 1)::int singles,
+               sum(nv)::int nv, sum(ns)::int ns, sum(ni)::int ni,
                min(v collate "C") min_text, max(v collate "C") max_text,
-               min(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\\.[0-9]+)?$' then v::numeric end)::text min_num,
-               max(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\\.[0-9]+)?$' then v::numeric end)::text max_num
+               min(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text min_num,
+               max(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text max_num
         from g group by a
+      ),
+      -- Top values: rank only values seen more than once (few), then fill short lists with singletons,
+      -- which are all tied at 1 (any of them is as frequent as another; shown sorted).
+      multi as (
+        select a, v, n from (select a, v, n, row_number() over (partition by a order by n desc, v collate "C") rn from g where n > 1) t where rn <= ${topN}
+      ),
+      fill as (
+        select s.a, f.v, 1 n
+        from (select stats.a, ${topN} - coalesce(m.k, 0) need from stats left join (select a, count(*)::int k from multi group by a) m using (a)
+              where stats.singles > 0 and coalesce(m.k, 0) < ${topN}) s
+        cross join lateral (select g.v from g where g.a = s.a and g.n = 1 limit s.need) f
       ),
       top as (
         select a, json_agg(json_build_object('value', v, 'count', n) order by n desc, v collate "C") top
-        from (select a, v, n, row_number() over (partition by a order by n desc, v collate "C") rn from g) t
-        where rn <= ${topN} group by a
+        from (select * from multi union all select * from fill) t group by a
       ),
       pat as (
         select a, json_agg(json_build_object('pattern', p, 'count', n) order by n desc, p collate "C") pats
