@@ -18,10 +18,10 @@ export function registerCustomerRoutes(app: HttpApp, customers: CustomersService
   }, async (req) => customers.list(actorOf(req), req.query));
 
   app.get('/api/v1/customers/:id', {
-    schema: { tags: ['customers'], summary: 'One customer with its source records (include=history adds the timeline)', params: idParam, querystring: includeQuery, response: { 200: customerView, ...stdErrors } },
+    schema: { tags: ['customers'], summary: 'One customer: golden values with lineage and its source records (include=sources adds the contributing sources, include=history the timeline)', params: idParam, querystring: includeQuery, response: { 200: customerView, ...stdErrors } },
   }, async (req) => {
     // Records are always part of the customer view; include only adds (history).
     const inc = new Set((req.query.include ?? 'records').split(','));
-    return customers.get(actorOf(req), req.params.id, { records: true, history: inc.has('history') });
+    return customers.get(actorOf(req), req.params.id, { records: true, history: inc.has('history'), sources: inc.has('sources') });
   });
 }

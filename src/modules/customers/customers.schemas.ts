@@ -20,6 +20,10 @@ export const customerView = customerSummaryView.extend({
   history: z
     .array(z.object({ recordId: z.string(), sourceKey: z.string() }).extend(recordVersionView.shape))
     .optional(),
+  // include=sources: the contributing sources and which records each holds (golden lineage points at these).
+  sources: z.array(z.object({ sourceId: z.string(), sourceName: z.string(), trustRank: z.number(), recordIds: z.array(z.string()) })).optional(),
+  // include=history: the customer's own events (created, updated, merged, unmerged, split) in order.
+  timeline: z.array(z.object({ seq: z.number(), type: z.string(), occurredAt: z.string(), actorId: z.string().nullable(), payload: z.record(z.string(), z.unknown()) })).optional(),
 });
 export type CustomerView = z.infer<typeof customerView>;
 

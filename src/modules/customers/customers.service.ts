@@ -4,6 +4,7 @@ import type { Database } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { isIdOf } from '../../platform/ids.js';
+import { maskGolden, privacyOfSchemas, type GoldenRecord } from '../golden/index.js';
 import type { RecordsService, StoredRecordRow } from '../records/index.js';
 import type { CustomerListQuery, CustomerSummary, CustomerView } from './customers.schemas.js';
 import { planSearch, planSql } from './customer-search.js';
@@ -19,7 +20,7 @@ type CustomerRow = {
   updated_at: Date | string;
 };
 
-export type CustomerInclude = { records: boolean; history: boolean };
+export type CustomerInclude = { records: boolean; history: boolean; sources?: boolean };
 
 const MAX_RANKED = 1000;
 
@@ -75,15 +76,28 @@ export class CustomersService {
     if (!actor.allAreas && visible.length === 0) throw AppError.notFound('Customer', id);
     const view: CustomerView = {
       ...summary(row),
-      golden: row.golden,
+      // Golden values with lineage, masked like the records they came from.
+      golden: maskGolden(actor, row.golden as GoldenRecord, await privacyOfSchemas(this.database.db, [...new Set(recordRows.map((r) => r.schema_id))])),
       records: include.records ? await this.records.viewsOf(actor, visible, 'customer', id) : [],
     };
+    if (include.sources) {
+      const srcs = await rows<{ id: string; name: string; trust_rank: number }>(
+        this.database.db,
+        sql`select id, name, trust_rank from sources where id = any(${sql.param([...new Set(visible.map((r) => r.source_id))])}::text[]) order by trust_rank desc, name`,
+      );
+      view.sources = srcs.map((s) => ({ sourceId: s.id, sourceName: s.name, trustRank: Number(s.trust_rank), recordIds: visible.filter((r) => r.source_id === s.id).map((r) => r.id) }));
+    }
     if (include.history) {
       const history = [];
       for (const r of visible) {
         for (const v of await this.records.history(actor, r.id)) history.push({ recordId: r.id, sourceKey: r.source_key, ...v });
       }
       view.history = history.sort((a, b) => b.changedAt.localeCompare(a.changedAt));
+      const evs = await rows<{ seq: number; type: string; occurred_at: Date | string; actor_id: string | null; payload: Record<string, unknown> }>(
+        this.database.db,
+        sql`select seq, type, occurred_at, actor_id, payload from events where aggregate_type = 'customer' and aggregate_id = ${id} order by seq limit 1000`,
+      );
+      view.timeline = evs.map((e) => ({ seq: Number(e.seq), type: e.type, occurredAt: new Date(e.occurred_at).toISOString(), actorId: e.actor_id, payload: e.payload }));
     }
     return view;
   }

@@ -1,0 +1,122 @@
+import { sql } from 'drizzle-orm';
+import { canonicalJson } from '../../platform/canonical-json.js';
+import type { Executor } from '../../platform/db/database.js';
+import { rows } from '../../platform/db/database.js';
+import type { ContributingRecord, GoldenRecord, Pin, SurvivorshipConfig } from './survivorship.js';
+import { DEFAULT_SURVIVORSHIP, computeGolden, survivorshipConfig } from './survivorship.js';
+
+/** Default match thresholds: at or above `upper` a record joins the customer, between them a steward decides. */
+export const DEFAULT_THRESHOLDS = { upper: 0.95, lower: 0.5 } as const;
+
+export type GoldenSettings = { schemaId: string; upper: number; lower: number; survivorship: SurvivorshipConfig; custom: boolean };
+
+/** A schema's thresholds and survivorship rules (defaults when none were set). */
+export async function loadSettings(ex: Executor, schemaId: string): Promise<GoldenSettings> {
+  const [r] = await rows<{ upper_threshold: number; lower_threshold: number; survivorship: unknown }>(
+    ex,
+    sql`select upper_threshold, lower_threshold, survivorship from golden_settings where schema_id = ${schemaId}`,
+  );
+  if (!r) return { schemaId, upper: DEFAULT_THRESHOLDS.upper, lower: DEFAULT_THRESHOLDS.lower, survivorship: DEFAULT_SURVIVORSHIP, custom: false };
+  return { schemaId, upper: Number(r.upper_threshold), lower: Number(r.lower_threshold), survivorship: survivorshipConfig.parse(r.survivorship), custom: true };
+}
+
+type RecordRow = {
+  id: string;
+  customer_id: string;
+  source_id: string;
+  source_key: string;
+  schema_id: string;
+  values: Record<string, unknown> | null;
+  verification: ContributingRecord['verification'];
+  updated_at: Date | string;
+  source_name: string;
+  trust_rank: number;
+};
+
+/** Valid source records of customers with their source's name and trust rank. */
+export async function contributingRecords(ex: Executor, customerIds: string[]): Promise<Map<string, (ContributingRecord & { schemaId: string })[]>> {
+  const list = await rows<RecordRow>(
+    ex,
+    sql`select r.id, r.customer_id, r.source_id, r.source_key, r.schema_id, r."values", r.verification, r.updated_at, s.name as source_name, s.trust_rank
+        from source_records r join sources s on s.id = r.source_id
+        where r.customer_id = any(${sql.param(customerIds)}::text[]) and r.status = 'valid' order by r.id`,
+  );
+  const out = new Map<string, (ContributingRecord & { schemaId: string })[]>();
+  for (const r of list) {
+    const arr = out.get(r.customer_id) ?? [];
+    arr.push({
+      id: r.id,
+      schemaId: r.schema_id,
+      sourceId: r.source_id,
+      sourceName: r.source_name,
+      sourceKey: r.source_key,
+      trustRank: Number(r.trust_rank),
+      updatedAt: new Date(r.updated_at).toISOString(),
+      values: r.values ?? {},
+      verification: r.verification,
+    });
+    out.set(r.customer_id, arr);
+  }
+  return out;
+}
+
+/** Attribute names of a schema's current version, in definition order. */
+export async function schemaAttributes(ex: Executor, schemaIds: string[]): Promise<Map<string, string[]>> {
+  const list = await rows<{ schema_id: string; definition: { attributes: { name: string }[] } }>(
+    ex,
+    sql`select v.schema_id, v.definition from schema_versions v join schemas s on s.id = v.schema_id and s.current_version = v.version
+        where v.schema_id = any(${sql.param(schemaIds)}::text[])`,
+  );
+  return new Map(list.map((r) => [r.schema_id, r.definition.attributes.map((a) => a.name)]));
+}
+
+/**
+ * Recomputes the golden record (values + lineage) of the given customers from their valid records,
+ * pins and their schema's survivorship rules. Customers whose golden record changes get a new version.
+ * Returns the ids that changed.
+ */
+export async function recomputeGolden(ex: Executor, customerIds: string[]): Promise<string[]> {
+  const ids = [...new Set(customerIds)].sort();
+  if (ids.length === 0) return [];
+  const [byCustomer, current, pinRows] = [
+    await contributingRecords(ex, ids),
+    await rows<{ id: string; golden: GoldenRecord }>(ex, sql`select id, golden from customers where id = any(${sql.param(ids)}::text[])`),
+    await rows<{ customer_id: string; attribute: string; value: unknown; pinned_at: Date | string }>(
+      ex,
+      sql`select customer_id, attribute, value, pinned_at from golden_pins where customer_id = any(${sql.param(ids)}::text[])`,
+    ),
+  ];
+  const schemaIds = [...new Set([...byCustomer.values()].flatMap((list) => list.map((r) => r.schemaId)))];
+  const attrsBySchema = await schemaAttributes(ex, schemaIds);
+  const settings = new Map<string, GoldenSettings>();
+  for (const s of schemaIds) settings.set(s, await loadSettings(ex, s));
+  const pins = new Map<string, Pin[]>();
+  for (const p of pinRows) {
+    const arr = pins.get(p.customer_id) ?? [];
+    arr.push({ attribute: p.attribute, value: p.value, pinnedAt: new Date(p.pinned_at).toISOString() });
+    pins.set(p.customer_id, arr);
+  }
+  const now = new Date().toISOString();
+  const changed: { id: string; golden: string }[] = [];
+  for (const c of current) {
+    const records = byCustomer.get(c.id) ?? [];
+    // The schema of the most records decides the rules (customers normally hold one schema).
+    const counts = new Map<string, number>();
+    for (const r of records) counts.set(r.schemaId, (counts.get(r.schemaId) ?? 0) + 1);
+    const schemaId = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+    const attrs = new Set<string>();
+    for (const r of records) for (const a of attrsBySchema.get(r.schemaId) ?? Object.keys(r.values)) attrs.add(a);
+    for (const p of pins.get(c.id) ?? []) attrs.add(p.attribute);
+    const config = schemaId ? settings.get(schemaId)!.survivorship : DEFAULT_SURVIVORSHIP;
+    const golden = computeGolden([...attrs], records, config, pins.get(c.id) ?? [], c.golden ?? {}, now);
+    const text = canonicalJson(golden);
+    if (text !== canonicalJson(c.golden ?? {})) changed.push({ id: c.id, golden: text });
+  }
+  if (changed.length > 0) {
+    await ex.execute(sql`
+      update customers c set golden = u.golden::jsonb, version = c.version + 1, updated_at = now()
+      from unnest(${sql.param(changed.map((c) => c.id))}::text[], ${sql.param(changed.map((c) => c.golden))}::text[]) as u(id, golden)
+      where c.id = u.id`);
+  }
+  return changed.map((c) => c.id);
+}

@@ -1,0 +1,117 @@
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../../platform/db/database.js';
+import { rows } from '../../platform/db/database.js';
+import type { DomainEvent } from '../../platform/events/outbox.js';
+import { newId } from '../../platform/ids.js';
+import { loadSettings, recomputeGolden } from '../golden/index.js';
+import type { AssignableRecord, CustomerAssigner, WriteContext, WrittenRecord } from '../records/index.js';
+import { rolesOf } from './match-fields.js';
+import { activeModel } from './model-store.js';
+import type { WarmEntry, WarmIndexes } from './warm-index.js';
+
+type PendingTask = { recordId: string; candidateRecordId: string; candidateSourceId: string; probability: number; values: Record<string, unknown> };
+type Pending = { entry: WarmEntry | null; tasks: PendingTask[] };
+
+/** Counters for benchmarks and the stats route. */
+export type ArrivalStats = { probes: number; autoLinked: number; reviewTasks: number; newCustomers: number };
+
+/**
+ * Match on arrival, plugged into the records writer: each new valid record is scored against the
+ * schema's warm index (and the earlier records of its own batch). At or above the schema's upper
+ * threshold it joins the best candidate's customer; between the thresholds it keeps its own new
+ * customer and a review task is created for the best candidate of up to three other customers;
+ * below it is simply a new customer. After the rows are written, golden records of every touched
+ * customer are recomputed in the same transaction.
+ */
+export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats): CustomerAssigner {
+  const pending = new WeakMap<Tx, Pending>();
+  return {
+    async assign(tx: Tx, ctx: WriteContext, records: AssignableRecord[]): Promise<Map<string, string>> {
+      const joins = new Map<string, string>();
+      const roles = rolesOf(ctx.definition);
+      if (Object.keys(roles).length === 0) return joins;
+      const schemaId = ctx.source.schemaId;
+      const settings = await loadSettings(tx, schemaId);
+      const model = await activeModel(tx, schemaId, roles);
+      const entry = await indexes.get(tx, schemaId, roles, model);
+      // Phase 1: score every probe, adding it afterwards so later records of the batch can match it.
+      const batchIds = new Set(records.map((r) => r.id));
+      const scored = records.map((r) => {
+        const cands = indexes.match(entry, r.id, r.values, settings.lower);
+        indexes.add(entry, r.id, r.version, r.values);
+        return { r, cands };
+      });
+      // Phase 2: where each stored candidate lives now, read inside this transaction.
+      const storedIds = [...new Set(scored.flatMap((s) => s.cands.map((c) => c.recordId)).filter((id) => !batchIds.has(id)))];
+      const stored = storedIds.length
+        ? await rows<{ id: string; customer_id: string | null; source_id: string; status: string }>(
+            tx,
+            sql`select r.id, r.customer_id, r.source_id, r.status from source_records r join customers c on c.id = r.customer_id
+                where r.id = any(${sql.param(storedIds)}::text[]) and c.status = 'active'`,
+          )
+        : [];
+      const where = new Map(stored.filter((s) => s.status === 'valid' && s.customer_id).map((s) => [s.id, { customerId: s.customer_id!, sourceId: s.source_id }]));
+      const batchCustomer = new Map<string, string>();
+      const tasks: PendingTask[] = [];
+      for (const { r, cands } of scored) {
+        stats.probes++;
+        // Best candidate per customer.
+        const best = new Map<string, { recordId: string; sourceId: string; p: number }>();
+        for (const c of cands) {
+          const inBatch = batchCustomer.get(c.recordId);
+          const home = batchIds.has(c.recordId) ? (inBatch ? { customerId: inBatch, sourceId: ctx.source.id } : null) : where.get(c.recordId);
+          if (!home) continue;
+          const prev = best.get(home.customerId);
+          if (!prev || c.probability > prev.p) best.set(home.customerId, { recordId: c.recordId, sourceId: home.sourceId, p: c.probability });
+        }
+        const ranked = [...best.entries()].sort((a, b) => b[1].p - a[1].p);
+        const top = ranked[0];
+        if (top && top[1].p >= settings.upper) {
+          joins.set(r.id, top[0]);
+          batchCustomer.set(r.id, top[0]);
+          stats.autoLinked++;
+          continue;
+        }
+        batchCustomer.set(r.id, r.customerId);
+        stats.newCustomers++;
+        for (const [, c] of ranked.slice(0, 3)) {
+          tasks.push({ recordId: r.id, candidateRecordId: c.recordId, candidateSourceId: c.sourceId, probability: c.p, values: r.values });
+        }
+      }
+      pending.set(tx, { entry, tasks });
+      return joins;
+    },
+
+    async afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<DomainEvent[]> {
+      const p = pending.get(tx);
+      pending.delete(tx);
+      const roles = rolesOf(ctx.definition);
+      // Updated records change their values in the index (new records were added while assigning).
+      if (Object.keys(roles).length > 0) {
+        const entry = p?.entry ?? (await indexes.get(tx, ctx.source.schemaId, roles, await activeModel(tx, ctx.source.schemaId, roles)));
+        for (const w of written) if (!w.created) indexes.add(entry, w.id, w.version, w.values);
+      }
+      await recomputeGolden(tx, written.map((w) => w.customerId));
+      const events: DomainEvent[] = [];
+      if (p && p.tasks.length > 0 && p.entry) {
+        const ids = p.tasks.map(() => newId('reviewTask'));
+        const explanations = p.tasks.map((t) => indexes.explain(p.entry!, t.recordId, t.values, t.candidateRecordId));
+        const inserted = await rows<{ id: string; record_id: string; candidate_record_id: string; probability: number }>(
+          tx,
+          sql`insert into review_tasks (id, schema_id, source_id, record_id, candidate_record_id, candidate_source_id, probability, explanation)
+              select u.id, ${ctx.source.schemaId}, ${ctx.source.id}, u.rec, u.cand, u.cand_src, u.p, u.ex::jsonb
+              from unnest(${sql.param(ids)}::text[], ${sql.param(p.tasks.map((t) => t.recordId))}::text[], ${sql.param(p.tasks.map((t) => t.candidateRecordId))}::text[],
+                          ${sql.param(p.tasks.map((t) => t.candidateSourceId))}::text[], ${sql.param(p.tasks.map((t) => t.probability))}::float8[],
+                          ${sql.param(explanations.map((e) => JSON.stringify(e ?? {})))}::text[]) as u(id, rec, cand, cand_src, p, ex)
+              on conflict do nothing
+              returning id, record_id, candidate_record_id, probability`,
+        );
+        stats.reviewTasks += inserted.length;
+        for (const t of inserted) {
+          events.push({ type: 'review_task.created', aggregateType: 'review_task', aggregateId: t.id, payload: { recordId: t.record_id, candidateRecordId: t.candidate_record_id, probability: Number(t.probability), schemaId: ctx.source.schemaId } });
+        }
+      }
+      return events;
+    },
+  };
+}

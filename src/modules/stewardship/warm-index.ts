@@ -1,0 +1,147 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { sql } from 'drizzle-orm';
+import type { DatabaseKind, Executor } from '../../platform/db/database.js';
+import { rows } from '../../platform/db/database.js';
+import type { MatchRecord, PairExplanation, RoleMapping } from '../matching/engine/index.js';
+import { MatchIndex } from '../matching/engine/index.js';
+import type { ActiveModel } from './model-store.js';
+import { toMatchRecord } from './match-fields.js';
+
+/** A scored candidate record from the warm index (current values only). */
+export type WarmCandidate = { recordId: string; alias: string; probability: number };
+
+type Entry = {
+  schemaId: string;
+  modelId: string;
+  roles: RoleMapping;
+  index: MatchIndex;
+  /** record id → its live alias in the index (updates add a new alias; old ones are skipped). */
+  live: Map<string, string>;
+  version: Map<string, number>;
+  /** Outbox sequence up to which other processes' writes were caught up (PostgreSQL only). */
+  eventSeq: number;
+  caughtUpAt: number;
+  buildMs: number;
+};
+
+const PAGE = 5000;
+// Late commits can land below the watermark; re-reading this many events behind it catches them.
+const CATCH_UP_OVERLAP = 500;
+const CATCH_UP_EVERY_MS = 1000;
+
+/**
+ * One in-process MatchIndex per schema, built from the stored valid records on first use and kept
+ * warm: records written through this process are added as they are written, records written by other
+ * processes (PostgreSQL) are caught up from the outbox at most once a second. The index never
+ * decides alone: callers verify candidates against the database inside their transaction.
+ */
+export class WarmIndexes {
+  private readonly entries = new Map<string, Promise<Entry>>();
+  private aliasSeq = 0;
+
+  constructor(private readonly kind: DatabaseKind) {}
+
+  /** The warm index of a schema for the given model (rebuilt when the active model changes). */
+  async get(ex: Executor, schemaId: string, roles: RoleMapping, model: ActiveModel): Promise<Entry> {
+    let p = this.entries.get(schemaId);
+    if (p) {
+      const e = await p.catch(() => null);
+      if (e && e.modelId === model.id) {
+        await this.catchUp(ex, e);
+        return e;
+      }
+    }
+    p = this.build(ex, schemaId, roles, model);
+    this.entries.set(schemaId, p);
+    p.catch(() => this.entries.delete(schemaId));
+    return p;
+  }
+
+  /** Drops a schema's index (after training a model, or in tests). */
+  invalidate(schemaId?: string): void {
+    if (schemaId) this.entries.delete(schemaId);
+    else this.entries.clear();
+  }
+
+  /** Size and build time per schema (for /stewardship/stats and the docs). */
+  async stats(): Promise<{ schemaId: string; modelId: string; records: number; buildMs: number }[]> {
+    const out = [];
+    for (const p of this.entries.values()) {
+      const e = await p.catch(() => null);
+      if (e) out.push({ schemaId: e.schemaId, modelId: e.modelId, records: e.live.size, buildMs: Math.round(e.buildMs) });
+    }
+    return out;
+  }
+
+  private async build(ex: Executor, schemaId: string, roles: RoleMapping, model: ActiveModel): Promise<Entry> {
+    const t0 = performance.now();
+    const [seq] = await rows<{ s: number | null }>(ex, sql`select max(seq) as s from events`);
+    const e: Entry = { schemaId, modelId: model.id, roles, index: new MatchIndex(model.model), live: new Map(), version: new Map(), eventSeq: Number(seq?.s ?? 0), caughtUpAt: Date.now(), buildMs: 0 };
+    let after = '';
+    for (;;) {
+      const page = await rows<{ id: string; version: number; values: Record<string, unknown> }>(
+        ex,
+        sql`select id, version, "values" from source_records where schema_id = ${schemaId} and status = 'valid' and id > ${after} order by id limit ${PAGE}`,
+      );
+      for (const r of page) this.add(e, r.id, Number(r.version), r.values ?? {});
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.id;
+      await yieldToLoop();
+    }
+    e.buildMs = performance.now() - t0;
+    return e;
+  }
+
+  private async catchUp(ex: Executor, e: Entry): Promise<void> {
+    // One PGlite data directory belongs to one process, whose writes all pass through add().
+    if (this.kind === 'pglite' || Date.now() - e.caughtUpAt < CATCH_UP_EVERY_MS) return;
+    e.caughtUpAt = Date.now();
+    const evs = await rows<{ seq: number; aggregate_id: string }>(
+      ex,
+      sql`select seq, aggregate_id from events where seq > ${Math.max(0, e.eventSeq - CATCH_UP_OVERLAP)} and type in ('record.created', 'record.updated') order by seq limit 20000`,
+    );
+    if (evs.length === 0) return;
+    e.eventSeq = Math.max(e.eventSeq, Number(evs[evs.length - 1]!.seq));
+    const recs = await rows<{ id: string; version: number; values: Record<string, unknown> }>(
+      ex,
+      sql`select id, version, "values" from source_records where id = any(${sql.param([...new Set(evs.map((x) => x.aggregate_id))])}::text[])
+          and schema_id = ${e.schemaId} and status = 'valid'`,
+    );
+    for (const r of recs) if ((e.version.get(r.id) ?? 0) < Number(r.version)) this.add(e, r.id, Number(r.version), r.values ?? {});
+  }
+
+  /** Indexes a record's current values (a new alias when the record was indexed before). */
+  add(e: Entry, recordId: string, version: number, values: Record<string, unknown>): MatchRecord {
+    const alias = `${recordId}#${++this.aliasSeq}`;
+    const mr = toMatchRecord(alias, values, e.roles);
+    e.index.add(mr);
+    e.live.set(recordId, alias);
+    e.version.set(recordId, version);
+    return mr;
+  }
+
+  /** Live candidates of a record at or above `minProbability`, best first, one per record. */
+  match(e: Entry, recordId: string, values: Record<string, unknown>, minProbability: number, limit = 10): WarmCandidate[] {
+    const probe = toMatchRecord(`${recordId}#probe`, values, e.roles);
+    const out: WarmCandidate[] = [];
+    const seen = new Set<string>();
+    for (const c of e.index.match(probe, { threshold: minProbability, limit: limit * 3 })) {
+      const recId = c.id.slice(0, c.id.lastIndexOf('#'));
+      if (recId === recordId || seen.has(recId) || e.live.get(recId) !== c.id) continue;
+      seen.add(recId);
+      out.push({ recordId: recId, alias: c.id, probability: c.probability });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** The engine's per-attribute explanation of an indexed record against values (term frequencies included). */
+  explain(e: Entry, recordId: string, values: Record<string, unknown>, candidateRecordId: string): PairExplanation | null {
+    const alias = e.live.get(candidateRecordId);
+    if (!alias) return null;
+    const ex = e.index.explain(alias, toMatchRecord(recordId, values, e.roles));
+    return { ...ex, idA: candidateRecordId, idB: recordId };
+  }
+}
+
+export type WarmEntry = Entry;
