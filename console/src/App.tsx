@@ -16,6 +16,8 @@ const UsersPage = lazy(() => import('./pages/UsersPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
 const QuarantinePage = lazy(() => import('./pages/QuarantinePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+const ImportsPage = lazy(() => import('./pages/ImportsPage'));
+const QualityPage = lazy(() => import('./pages/QualityPage'));
 
 function FullPageLoader() {
   return (
@@ -73,6 +75,8 @@ export function App() {
         <Route path="/customers/:id" element={<Guard><CustomerPage /></Guard>} />
         <Route path="/quarantine" element={<Guard><QuarantinePage /></Guard>} />
         <Route path="/quarantine/:id" element={<Guard><QuarantinePage /></Guard>} />
+        <Route path="/imports" element={<Guard><ImportsPage /></Guard>} />
+        <Route path="/quality" element={<Guard><QualityPage /></Guard>} />
         <Route path="/schemas" element={<Guard><SchemasPage /></Guard>} />
         <Route path="/schemas/:id" element={<Guard><SchemaDetailPage /></Guard>} />
         <Route path="/sources" element={<Guard><SourcesPage /></Guard>} />

@@ -6,9 +6,11 @@ import type { SchemaView, SchemaVersionView } from '@server/modules/schemas/sche
 import type { SourceView } from '@server/modules/sources/sources.schemas.js';
 import type { ApiKeyView, BusinessAreaView, UserView } from '@server/modules/governance/governance.schemas.js';
 import type { AttributeDefinition, SchemaDefinition } from '@server/modules/schemas/definition.js';
+import type { ImportJobView, QuarantineView, ResubmitResult } from '@server/modules/ingest/ingest.schemas.js';
+import type { KpiView, ProfileView, QualityRecordView, SnapshotView, StaleItemView } from '@server/modules/quality/quality.schemas.js';
 import type { AuditEntry, AuditVerifyResult, Me } from './route-views';
 
-export type { CustomerSummary, CustomerView, RecordView, RecordVersionView, WriteResult, SchemaView, SchemaVersionView, SourceView, ApiKeyView, BusinessAreaView, UserView, AttributeDefinition, SchemaDefinition, AuditEntry, AuditVerifyResult, Me };
+export type { CustomerSummary, CustomerView, RecordView, RecordVersionView, WriteResult, SchemaView, SchemaVersionView, SourceView, ApiKeyView, BusinessAreaView, UserView, AttributeDefinition, SchemaDefinition, AuditEntry, AuditVerifyResult, Me, ImportJobView, QuarantineView, ResubmitResult, KpiView, ProfileView, QualityRecordView, SnapshotView, StaleItemView };
 
 export type Page<T> = { items: T[]; nextCursor: string | null };
 export type Items<T> = { items: T[] };

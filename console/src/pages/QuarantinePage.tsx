@@ -1,8 +1,10 @@
-import { Alert, Anchor, Badge, Box, Button, Drawer, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Button, Drawer, Group, Paper, Select, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { useFeatures } from '../api/features';
+import { ImportQuarantine } from './ImportQuarantine';
 import { api, get } from '../api/client';
 import type { Items, Page, RecordView, SchemaWithDefinition, SourceView, WriteResult } from '../api/types';
 import { useSession } from '../auth/session';
@@ -14,17 +16,12 @@ import { attributeLabel } from '../lib/values';
 
 export default function QuarantinePage() {
   const { id } = useParams();
-  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const features = useFeatures();
   const [source, setSource] = useState<string | null>(null);
   const sources = useQuery({ queryKey: ['sources'], queryFn: ({ signal }) => get<Items<SourceView>>('/sources', undefined, signal) });
-  const list = useInfiniteQuery({
-    queryKey: ['records', 'rejected', source],
-    queryFn: ({ pageParam, signal }) => get<Page<RecordView>>('/records', { status: 'rejected', source, cursor: pageParam, limit: 50 }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
-  });
-  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
-
+  const imports = features['/imports'] === true;
+  const tab = id ? 'api' : (params.get('tab') ?? (imports ? 'imports' : 'api'));
   return (
     <Box>
       <PageHeader
@@ -42,6 +39,39 @@ export default function QuarantinePage() {
           />
         }
       />
+      {imports ? (
+        <Tabs value={tab} onChange={(t) => setParams(t === 'api' ? { tab: 'api' } : {}, { replace: true })} keepMounted={false}>
+          <Tabs.List mb="md">
+            <Tabs.Tab value="imports">Import rows</Tabs.Tab>
+            <Tabs.Tab value="api">Rejected API writes</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="imports">
+            <ImportQuarantine source={source} />
+          </Tabs.Panel>
+          <Tabs.Panel value="api">
+            <RecordsQuarantine source={source} id={id} />
+          </Tabs.Panel>
+        </Tabs>
+      ) : (
+        <RecordsQuarantine source={source} id={id} />
+      )}
+    </Box>
+  );
+}
+
+/** Records the API rejected (POST/PUT /records): correct and resubmit with PUT /records/:id. */
+function RecordsQuarantine({ source, id }: { source: string | null; id: string | undefined }) {
+  const navigate = useNavigate();
+  const list = useInfiniteQuery({
+    queryKey: ['records', 'rejected', source],
+    queryFn: ({ pageParam, signal }) => get<Page<RecordView>>('/records', { status: 'rejected', source, cursor: pageParam, limit: 50 }, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
+
+  return (
+    <Box>
       {list.isPending ? (
         <LoadingState label="Loading rejected records…" />
       ) : list.isError ? (
@@ -109,8 +139,8 @@ export default function QuarantinePage() {
           )}
         </>
       )}
-      <Drawer opened={!!id} onClose={() => navigate('/quarantine')} position="right" size="lg" title={<Text fw={650}>Fix a rejected record</Text>}>
-        {id && <RecordEditor id={id} onDone={() => navigate('/quarantine')} />}
+      <Drawer opened={!!id} onClose={() => navigate('/quarantine?tab=api')} position="right" size="lg" title={<Text fw={650}>Fix a rejected record</Text>}>
+        {id && <RecordEditor id={id} onDone={() => navigate('/quarantine?tab=api')} />}
       </Drawer>
     </Box>
   );

@@ -1,5 +1,7 @@
 // Starts Custodian like `custodian serve`, plus the console (until app.ts registers it itself), on a free port.
 // Prints `LISTENING <url>` on stdout once ready. Used by the end-to-end tests; run with tsx.
+import { createIngestService, registerIngestRoutes } from '../../../src/modules/ingest/index.js';
+import { QualityService, registerQualityRoutes } from '../../../src/modules/quality/index.js';
 import { loadConfig } from '../../../src/platform/config/config.js';
 import { buildApp } from '../../../src/server/app.js';
 import { registerConsole } from '../../../src/server/console-static.js';
@@ -9,6 +11,13 @@ const config = loadConfig();
 const services = await openRuntime(config);
 await services.governance.bootstrapAdmin(config.adminEmail, config.adminPassword);
 const app = await buildApp(services, { logLevel: config.logLevel, secureCookies: false });
+// Until app.ts wires the ingestion and quality routes itself, register them here as their own tests do.
+if (!app.hasRoute({ method: 'GET', url: '/api/v1/imports' })) {
+  registerIngestRoutes(app, createIngestService(services, { dataDir: config.dataDir }));
+}
+if (!app.hasRoute({ method: 'GET', url: '/api/v1/quality/kpis' })) {
+  registerQualityRoutes(app, new QualityService(services.database, services.audit, services.schemas, services.sources));
+}
 await registerConsole(app);
 const sealer = setInterval(() => void services.audit.seal().catch(() => undefined), 500);
 sealer.unref();
