@@ -71,9 +71,12 @@ describeTiers('import kill -9 and resume', (tier) => {
     } else {
       // No second process may open the PGlite directory: watch the CLI's progress lines instead.
       await new Promise<void>((res, rej) => {
-        const timer = setTimeout(() => rej(new Error('no progress line with committed rows')), 150_000);
+        let seen = '';
+        const timer = setTimeout(() => rej(new Error(`no progress line with committed rows; stderr: ${seen.slice(-2000)}`)), 150_000);
+        first.child.on('exit', (code) => rej(new Error(`import exited ${code} early; stderr: ${seen.slice(-2000)}`)));
         first.child.stderr!.on('data', (d: Buffer) => {
-          if (/: \d+% [1-9][\d,]* read/.test(d.toString())) {
+          seen += d.toString();
+          if (/: \d+% [1-9][\d,]* read/.test(seen)) {
             clearTimeout(timer);
             res();
           }

@@ -97,7 +97,8 @@ export function registerImportCommand(program: Command): void {
         const config = loadConfig();
         const services = await openRuntime(config);
         const ingest = createIngestService(services, { dataDir: config.dataDir });
-        const progress = flags.progress && !flags.json ? progressPrinter() : undefined;
+        // Progress goes to stderr, so it does not disturb --json on stdout.
+        const progress = flags.progress ? progressPrinter() : undefined;
         let job: ImportJobView;
         try {
           await ingest.recover();
