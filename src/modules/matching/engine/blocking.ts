@@ -227,8 +227,11 @@ export function chooseRules(ds: EncodedDataset, opts: BlockingOptions, fixed?: B
   for (const spec of specs) {
     // Full-name keys only stand in for missing given/family name columns.
     if (!fixed && hasNames && spec.parts.some((p) => p.startsWith('fullName.'))) continue;
-    const r = evaluateRule(ds, spec, opts);
+    let r = evaluateRule(ds, spec, { ...opts, warn: () => {} });
+    // Too many pairs: tighten this rule's block cap (large blocks get split further) before giving up.
+    for (let cap = opts.maxBlockSize >> 1; r && r.pairs > budget && cap >= 25; cap >>= 1) r = evaluateRule(ds, spec, { ...opts, maxBlockSize: cap, warn: () => {} });
     if (r === null) continue;
+    if (r.cappedBlocks > 0) opts.warn(`blocking rule ${spec.name}: ${r.cappedBlocks} oversized block(s) split or capped (${r.droppedRecords} records left to other rules)`);
     if (!fixed) {
       if (r.order.length < ds.size * 0.01) continue;
       if (r.pairs > budget) {

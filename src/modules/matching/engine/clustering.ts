@@ -21,7 +21,7 @@ export interface ClusterOptions {
    */
   evidence?: (i: number, j: number) => number;
   maxNegativeShare?: number;
-  /** Skip the guard when clusters are larger than this product of sizes (bounded work). */
+  /** Most cross pairs checked per merge; larger merges are checked on a spread sample. */
   maxGuardWork?: number;
 }
 
@@ -43,7 +43,7 @@ export function clusterRecords(n: number, edgesA: Int32Array, edgesB: Int32Array
   const idx: number[] = [];
   for (let e = 0; e < weights.length; e++) if (weights[e]! >= opts.minWeight) idx.push(e);
   idx.sort((x, y) => weights[y]! - weights[x]!);
-  const maxWork = opts.maxGuardWork ?? 250_000;
+  const maxWork = opts.maxGuardWork ?? 400;
   const membersOf = (r: number): number[] => members.get(r) ?? [r];
   for (const e of idx) {
     const ra = find(edgesA[e]!);
@@ -51,22 +51,22 @@ export function clusterRecords(n: number, edgesA: Int32Array, edgesB: Int32Array
     if (ra === rb) continue;
     const ma = membersOf(ra);
     const mb = membersOf(rb);
-    if ((opts.conflicts || opts.evidence) && (ma.length > 1 || mb.length > 1) && ma.length * mb.length <= maxWork) {
+    if ((opts.conflicts || opts.evidence) && (ma.length > 1 || mb.length > 1)) {
+      // Large merges are checked on an evenly spread sample of cross pairs (bounded work).
+      const total = ma.length * mb.length;
+      const step = total <= maxWork ? 1 : total / maxWork;
+      const checks = Math.min(total, maxWork);
+      const allowed = Math.floor((opts.maxNegativeShare ?? 1) * checks);
       let bad = false;
       let negative = 0;
-      const allowed = Math.floor((opts.maxNegativeShare ?? 1) * ma.length * mb.length);
-      for (const i of ma) {
-        for (const j of mb) {
-          if (opts.conflicts && opts.conflicts(i, j)) {
-            bad = true;
-            break;
-          }
-          if (opts.evidence && opts.evidence(i, j) < 0 && ++negative > allowed) {
-            bad = true;
-            break;
-          }
+      for (let s = 0; s < checks; s++) {
+        const k = Math.floor(s * step);
+        const i = ma[Math.floor(k / mb.length)]!;
+        const j = mb[k % mb.length]!;
+        if ((opts.conflicts && opts.conflicts(i, j)) || (opts.evidence && opts.evidence(i, j) < 0 && ++negative > allowed)) {
+          bad = true;
+          break;
         }
-        if (bad) break;
       }
       if (bad) continue;
     }

@@ -8,6 +8,7 @@ import type { EncodedDataset, Feature } from './encoded-dataset.js';
 export type LevelFn = (i: number, j: number) => number;
 
 const CACHE_BITS = 18;
+const NON_DIGIT = /\D/g;
 
 // Level of a value pair depends only on the two value ids: a direct-mapped cache in typed arrays
 // (no allocation, collisions simply overwrite) saves repeated Jaro-Winkler work inside blocks.
@@ -124,7 +125,11 @@ function emailLevel(f: Feature): LevelFn {
     const la = f.a1.data[i]!;
     const lb = f.a1.data[j]!;
     if (la === lb) return 2;
-    if (jaroWinkler(aux[la]!, aux[lb]!) >= 0.88) return 3;
+    // Local parts are often name + digits (birth year, counter): a typo'd copy keeps the digits,
+    // a namesake's address usually does not, so digits must agree for the fuzzy level.
+    const x = aux[la]!;
+    const y = aux[lb]!;
+    if (x.replace(NON_DIGIT, '') === y.replace(NON_DIGIT, '') && jaroWinkler(x, y) >= 0.88) return 3;
     return 4;
   };
 }

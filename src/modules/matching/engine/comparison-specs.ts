@@ -17,7 +17,7 @@ export function levelsFor(kind: ComparisonKind, withSwap: boolean): string[] {
     case 'date':
       return ['null', 'exact', 'day-month swapped', 'one digit off', 'within 1 year', 'within 10 years', 'else'];
     case 'email':
-      return ['null', 'exact', 'same local part', 'local part jaro-winkler >= 0.88', 'else'];
+      return ['null', 'exact', 'same local part', 'same digits, local part jaro-winkler >= 0.88', 'else'];
     case 'phone':
       return ['null', 'exact', 'same last 7 digits', 'one edit', 'else'];
     case 'identifier':

@@ -2,7 +2,8 @@ import { buildLevelFns, type LevelFn } from './comparators.js';
 import type { EncodedDataset } from './encoded-dataset.js';
 import type { ExplainTerm, MatchModel, PairExplanation } from './types.js';
 
-// Address parts are strongly correlated (same street ⇒ same city, postcode, state).
+// Address parts are strongly correlated (same street ⇒ same city, postcode, state): one group,
+// counted once (see combine()).
 const ADDRESS_ROLES = new Set(['street', 'houseNumber', 'city', 'postcode', 'state', 'country']);
 
 /** log2 odds → probability. */
