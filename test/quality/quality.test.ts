@@ -107,6 +107,19 @@ describeTiers('quality', (tier) => {
     expect(rejected).toEqual({ standardized: null, verification: null, quality_score: null });
   });
 
+  it("the writer stores the standardization library's verdict: standardized beside raw, suspect with a suggestion", async () => {
+    await sys().services.records.writeMany(admin, 'shop', [{ key: 'tmp', values: { first_name: 'JOHN', last_name: 'smith', email: 'john@gmial.com' } }]);
+    const [row] = await sys().database.raw<Record<string, any>>(`select raw, "values", standardized, verification, quality_issues from source_records where source_key = 'tmp'`); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(row!.raw.first_name).toBe('JOHN');
+    expect(row!.values.first_name).toBe('JOHN');
+    expect(row!.standardized.first_name).toBe('John');
+    expect(row!.verification.email).toMatchObject({ status: 'suspect', suggestion: 'john@gmail.com', verifiedBy: 'api-rule' });
+    expect(row!.quality_issues).toEqual(['email:suspect']);
+    const hits = await sys().quality.records(admin, { attribute: 'email', status: 'suspect', limit: 10 });
+    expect(hits.items.map((i) => i.sourceKey)).toContain('tmp');
+    await sys().database.raw(`delete from source_records where source_key = 'tmp'`);
+  });
+
   it('a rewrite keeps the stamps of unchanged values and a rejected update keeps the last valid quality', async () => {
     const before = (await sys().database.raw<{ verification: Record<string, { verifiedAt: string }> }>(`select verification from source_records where source_key = 's4'`))[0]!.verification;
     await new Promise((r) => setTimeout(r, 5));
