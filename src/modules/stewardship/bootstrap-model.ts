@@ -24,6 +24,28 @@ const GENERATED: Partial<Record<Role, (c: GeneratedCustomer) => string>> = {
 
 const BOOTSTRAP_RECORDS = 3000;
 const cache = new Map<string, Promise<MatchModel>>();
+const recordCache = new Map<string, MatchRecord[]>();
+
+/**
+ * Seeded synthetic people in the schema's columns. Besides training the bootstrap model they are the
+ * warm index's background population: with only a handful of stored records every value would look
+ * common and term-frequency adjustments would punish exact agreement.
+ */
+export function syntheticRecords(roles: RoleMapping): MatchRecord[] {
+  const key = rolesKey(roles);
+  let hit = recordCache.get(key);
+  if (!hit) {
+    hit = [];
+    let n = 0;
+    for (const c of generateCustomers({ count: BOOTSTRAP_RECORDS, seed: 20_251_123, duplicateRate: 0.3, countries: ['GB', 'US', 'DE', 'AU'] })) {
+      const fields: Record<string, string | null> = {};
+      for (const [col, role] of Object.entries(roles)) fields[col] = GENERATED[role]?.(c) || null;
+      hit.push({ id: `synthetic#${n++}`, fields });
+    }
+    recordCache.set(key, hit);
+  }
+  return hit;
+}
 
 /**
  * A starting model for a schema that has no trained one yet: EM-trained on seeded synthetic customers
@@ -33,16 +55,7 @@ export function bootstrapModel(roles: RoleMapping): Promise<MatchModel> {
   const key = rolesKey(roles);
   let hit = cache.get(key);
   if (!hit) {
-    hit = (async () => {
-      const records: MatchRecord[] = [];
-      let n = 0;
-      for (const c of generateCustomers({ count: BOOTSTRAP_RECORDS, seed: 20_251_123, duplicateRate: 0.3, countries: ['GB', 'US', 'DE', 'AU'] })) {
-        const fields: Record<string, string | null> = {};
-        for (const [col, role] of Object.entries(roles)) fields[col] = GENERATED[role]?.(c) || null;
-        records.push({ id: `bootstrap-${n++}`, fields });
-      }
-      return trainModel(records, { roles, threads: 1 });
-    })();
+    hit = trainModel(syntheticRecords(roles), { roles, threads: 1 });
     cache.set(key, hit);
     hit.catch(() => cache.delete(key));
   }

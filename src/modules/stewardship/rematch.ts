@@ -4,6 +4,7 @@ import type { Executor } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import type { MatchModel, RoleMapping } from '../matching/engine/index.js';
 import { MatchIndex } from '../matching/engine/index.js';
+import { syntheticRecords } from './bootstrap-model.js';
 import { toMatchRecord } from './match-fields.js';
 
 type Rec = { id: string; customerId: string; sourceId: string; values: Record<string, unknown> };
@@ -60,6 +61,8 @@ export async function planRematch(ex: Executor, input: RematchInput): Promise<Re
   }
   const byId = new Map(recs.map((r) => [r.id, r]));
   const index = new MatchIndex(input.model);
+  // Same background population as the warm index, so small stores get realistic value frequencies.
+  for (const r of syntheticRecords(input.roles)) index.add(r);
   for (const [i, r] of recs.entries()) {
     index.add(toMatchRecord(r.id, r.values, input.roles));
     if (i % 2000 === 1999) {
@@ -81,8 +84,8 @@ export async function planRematch(ex: Executor, input: RematchInput): Promise<Re
   const bestInOwn = new Map<string, number>();
   for (const [i, r] of probes.entries()) {
     for (const c of index.match(toMatchRecord(`${r.id}#probe`, r.values, input.roles), { threshold: Math.min(input.lower, 0.05), limit: 50 })) {
-      if (c.id === r.id) continue;
-      const other = byId.get(c.id)!;
+      const other = byId.get(c.id);
+      if (c.id === r.id || !other) continue;
       if (other.customerId === r.customerId) bestInOwn.set(r.id, Math.max(bestInOwn.get(r.id) ?? 0, c.probability));
       if (c.probability >= input.lower) {
         const k = key(r.id, c.id);

@@ -5,6 +5,7 @@ import { rows } from '../../platform/db/database.js';
 import type { MatchRecord, PairExplanation, RoleMapping } from '../matching/engine/index.js';
 import { MatchIndex } from '../matching/engine/index.js';
 import type { ActiveModel } from './model-store.js';
+import { syntheticRecords } from './bootstrap-model.js';
 import { toMatchRecord } from './match-fields.js';
 
 /** A scored candidate record from the warm index (current values only). */
@@ -77,6 +78,8 @@ export class WarmIndexes {
     const t0 = performance.now();
     const [seq] = await rows<{ s: number | null }>(ex, sql`select max(seq) as s from events`);
     const e: Entry = { schemaId, modelId: model.id, roles, index: new MatchIndex(model.model), live: new Map(), version: new Map(), eventSeq: Number(seq?.s ?? 0), caughtUpAt: Date.now(), buildMs: 0 };
+    // Background population for realistic value frequencies; never returned as candidates (not live).
+    for (const r of syntheticRecords(roles)) e.index.add(r);
     let after = '';
     for (;;) {
       const page = await rows<{ id: string; version: number; values: Record<string, unknown> }>(
