@@ -3,6 +3,7 @@
 // service call alone. Usage: npm run bench:consent [-- --customers 1000000 --duration 20]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { Actor } from '../src/platform/auth/actor.js';
 import { migrateDatabase, openDatabase, type Database } from '../src/platform/db/database.js';
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
     const lines = [
       '## Consent check (issue 7): `npm run bench:consent`',
       '',
-      `Machine: ${machineLine()}. PostgreSQL 15 with default durability on the same machine; ${CUSTOMERS.toLocaleString()} customers, ${Math.round(CUSTOMERS * 1.5).toLocaleString()} consent states and as many ledger events (set-based seeding, ${seedSeconds.toFixed(0)} s, not measured). The check is one primary-key lookup of \`consent_state\` (maintained in the same transaction as each ledger event) plus restriction/erasure flags in the same statement; purposes come from a 5-second in-process cache. Requests use an \`agent\` API key (authentication included). Target: p99 ≤ 5 ms.`,
+      `Machine: ${machineLine()}. PostgreSQL 15 with default durability on the same machine; ${CUSTOMERS.toLocaleString()} customers, ${Math.round(CUSTOMERS * 1.5).toLocaleString()} consent states and as many ledger events (set-based seeding, ${seedSeconds.toFixed(0)} s, not measured). The check is one primary-key lookup of \`consent_state\` (maintained in the same transaction as each ledger event) plus restriction/erasure flags in the same statement; purposes come from a 5-second in-process cache. Requests use an \`agent\` API key (authentication included). Target: p99 ≤ 5 ms. Load average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) — on a shared machine the tail measures contention as much as the check.`,
       '',
       '| measurement | requests | req/s (mean) | p50 ms | p99 ms | errors |',
       '| --- | --- | --- | --- | --- | --- |',
