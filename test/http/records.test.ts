@@ -259,6 +259,20 @@ describeTiers('HTTP records', (tier) => {
     expect(again.json().version).toBe(3);
   });
 
+  it('sending a deleted record again brings it back with an active customer', async () => {
+    const created = (await write('back-1', { first_name: 'Bak', last_name: 'Again' })).json().record;
+    await sys().request({ method: 'DELETE', url: `/api/v1/records/${created.id}`, key: steward });
+    const again = await write('back-1', { first_name: 'Bak', last_name: 'Again' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().outcome).toBe('updated');
+    const rec = again.json().record;
+    expect(rec).toMatchObject({ id: created.id, status: 'valid', version: 3 });
+    const customer = await get(`/api/v1/customers/${rec.customerId}`);
+    expect(customer.json().status).toBe('active');
+    expect(customer.json().records.map((r: { id: string }) => r.id)).toEqual([created.id]);
+    expect((await get('/api/v1/customers?name=Bak%20Again&fuzzy=false')).json().items.map((c: { id: string }) => c.id)).toEqual([rec.customerId]);
+  });
+
   it('deleting one of two records of a customer keeps the customer', async () => {
     // Two sources, same person: each record gets its own customer until matching links them; link them by hand here.
     const a = (await write('two-1', { first_name: 'Tia', last_name: 'Two' })).json().record;

@@ -316,7 +316,9 @@ async function refreshDerived(tx: Tx, ctx: WriteContext, valid: Planned[]): Prom
   const updated = valid.filter((p) => !p.newCustomer);
   if (updated.length > 0) {
     await tx.execute(sql`
-      update customers c set display_name = coalesce(u.name, c.display_name), updated_at = now(), version = c.version + 1
+      update customers c set display_name = coalesce(u.name, c.display_name), updated_at = now(), version = c.version + 1,
+             -- A deleted record sent again brings its customer back (deleting its only record had deleted it).
+             status = case when c.status = 'deleted' then 'active' else c.status end
       from unnest(${sql.param(updated.map((p) => p.customerId))}::text[], ${sql.param(updated.map((p) => displayNameOf(ctx.definition, p.values!)))}::text[]) as u(id, name)
       where c.id = u.id`);
   }
