@@ -1,5 +1,5 @@
 import { jaroWinkler } from './compare/jaro-winkler.js';
-import { damerauLevenshtein } from './compare/damerau-levenshtein.js';
+import { withinOneEdit } from './compare/damerau-levenshtein.js';
 import { sortedCommon, sortedJaccard } from './compare/token-similarity.js';
 import { areNicknames } from './nicknames.js';
 import type { EncodedDataset, Feature } from './encoded-dataset.js';
@@ -106,7 +106,7 @@ function dateLevel(f: Feature): LevelFn {
     const b = values[vb]!;
     // YYYYMMDD: same year, month and day swapped.
     if (a.slice(0, 4) === b.slice(0, 4) && a.slice(4, 6) === b.slice(6, 8) && a.slice(6, 8) === b.slice(4, 6)) return 2;
-    if (damerauLevenshtein(a, b, 1) <= 1) return 3;
+    if (withinOneEdit(a, b)) return 3;
     const dd = Math.abs(f.a1.data[i]! - f.a1.data[j]!);
     if (dd <= 366) return 4;
     if (dd <= 3653) return 5;
@@ -143,7 +143,7 @@ function phoneLevel(f: Feature): LevelFn {
     if (va < 0 || vb < 0) return 0;
     if (va === vb) return 1;
     if (f.a1.data[i] === f.a1.data[j]) return 2;
-    if (damerauLevenshtein(values[va]!, values[vb]!, 1) <= 1) return 3;
+    if (withinOneEdit(values[va]!, values[vb]!)) return 3;
     return 4;
   };
 }
@@ -156,7 +156,7 @@ function editLevel(f: Feature, withDistrict: boolean): LevelFn {
     const vb = v[j]!;
     if (va < 0 || vb < 0) return 0;
     if (va === vb) return 1;
-    if (damerauLevenshtein(values[va]!, values[vb]!, 1) <= 1) return 2;
+    if (withinOneEdit(values[va]!, values[vb]!)) return 2;
     if (withDistrict) return f.a1.data[i] === f.a1.data[j] ? 3 : 4;
     return 3;
   };

@@ -17,7 +17,7 @@ export const DEFAULTS = {
   /** Clusters merge only if at most this share of cross pairs has negative evidence. */
   maxNegativeShare: 0.3,
   maxBlockSize: 400,
-  pairBudgetPerRecord: Number(process.env.PB ?? 20),
+  pairBudgetPerRecord: 10,
   randomPairs: 300_000,
   seed: 42,
   /** Pairs with at least this probability are returned (for PAIRS.csv and review). */

@@ -50,7 +50,14 @@ export function trainFromCandidates(ds: EncodedDataset, roles: RoleMapping, rule
     const blocked = rolesOfRule(rules[r]!);
     const included = specs.map((x) => !blocked.has(x.role));
     if (!included.some(Boolean)) continue;
-    const res = runEm({ patterns: cands.patterns, counts }, u, included, initialM(levelCounts), 0.3, 100, 1e-6, FREE_U);
+    // Only this rule's patterns (most patterns occur under one rule only).
+    const pats: Uint8Array[] = [];
+    const cnts: number[] = [];
+    for (let p = 0; p < P; p++) if (counts[p]! > 0) {
+      pats.push(cands.patterns[p]!);
+      cnts.push(counts[p]!);
+    }
+    const res = runEm({ patterns: pats, counts: Float64Array.from(cnts) }, u, included, initialM(levelCounts), 0.3, 100, 1e-5, FREE_U);
     iterations += res.iterations;
     if (res.expectedMatches < 5) continue;
     for (let c = 0; c < C; c++) {

@@ -41,3 +41,22 @@ export function damerauLevenshtein(a: string, b: string, max = Infinity): number
   }
   return prev[lb]!;
 }
+
+/** True when a and b are at most one edit apart (insert, delete, substitute, adjacent swap): O(n). */
+export function withinOneEdit(a: string, b: string): boolean {
+  const la = a.length;
+  const lb = b.length;
+  if (la === lb) {
+    let i = 0;
+    while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+    if (i === la) return true;
+    // One substitution, or one adjacent transposition.
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && a.slice(i + 2) === b.slice(i + 2);
+  }
+  if (Math.abs(la - lb) !== 1) return false;
+  const [s, l] = la < lb ? [a, b] : [b, a];
+  let i = 0;
+  while (i < s.length && s.charCodeAt(i) === l.charCodeAt(i)) i++;
+  return s.slice(i) === l.slice(i + 1);
+}
