@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerAdminCommands } from './commands/admin.commands.js';
+import { registerConsentCommands } from './commands/consent.commands.js';
 import { registerGenerateCommand } from './commands/generate.command.js';
+import { registerImportCommand } from './commands/import.command.js';
+import { registerQualityCommands } from './commands/quality.commands.js';
 import { registerMatchCommands } from './commands/match.commands.js';
 import { registerServeCommand } from './commands/serve.command.js';
 
@@ -13,6 +16,9 @@ program
   .showHelpAfterError();
 registerServeCommand(program);
 registerAdminCommands(program);
+registerImportCommand(program);
+registerQualityCommands(program);
+registerConsentCommands(program);
 registerMatchCommands(program);
 registerGenerateCommand(program);
 

@@ -6,20 +6,26 @@ import Fastify from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
+import { registerConsentRoutes, registerPortalRoutes } from '../modules/consent/index.js';
 import { registerCustomerRoutes } from '../modules/customers/customers.routes.js';
 import { registerGovernanceRoutes } from '../modules/governance/governance.routes.js';
+import { registerIngestRoutes } from '../modules/ingest/index.js';
+import { registerQualityRoutes } from '../modules/quality/index.js';
 import { registerRecordRoutes } from '../modules/records/records.routes.js';
 import { registerSchemaRoutes } from '../modules/schemas/schemas.routes.js';
 import { registerSourceRoutes } from '../modules/sources/sources.routes.js';
 import { authHook } from '../platform/http/auth-hook.js';
 import { errorHandler, notFoundHandler } from '../platform/http/error-handler.js';
 import type { HttpApp } from '../platform/http/types.js';
+import { registerConsole } from './console-static.js';
 import type { Services } from './services.js';
 
 export type AppOptions = {
   logLevel?: string;
   secureCookies?: boolean;
   version?: string;
+  /** Serve the web console at `/` (default true). */
+  console?: boolean;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -92,17 +98,13 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   registerSchemaRoutes(app, services.schemas, services.records);
   registerSourceRoutes(app, services.sources);
   registerRecordRoutes(app, services.records);
+  registerIngestRoutes(app, services.ingest);
+  registerQualityRoutes(app, services.quality);
+  registerConsentRoutes(app, services.consent);
+  registerPortalRoutes(app, services.consent.portal);
   registerCustomerRoutes(app, services.customers);
   registerAuditRoutes(app, services.audit);
 
-  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_req, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Custodian</title></head><body style="font-family:system-ui;max-width:40rem;margin:4rem auto">' +
-          '<h1>Custodian</h1><p>Customer master data management. The API is at <a href="/api/docs">/api/docs</a> ' +
-          '(OpenAPI: <a href="/api/openapi.json">/api/openapi.json</a>).</p></body></html>',
-      ),
-  );
+  if (opts.console !== false) await registerConsole(app);
   return app;
 }

@@ -1,8 +1,11 @@
 import type { Config } from '../platform/config/config.js';
 import type { Database } from '../platform/db/database.js';
 import { AuditService } from '../modules/audit/index.js';
+import { createConsentServices, type ConsentServices } from '../modules/consent/index.js';
 import { CustomersService } from '../modules/customers/index.js';
 import { GovernanceService } from '../modules/governance/index.js';
+import { createIngestService, type IngestService } from '../modules/ingest/index.js';
+import { QualityService } from '../modules/quality/index.js';
 import { RecordsService } from '../modules/records/index.js';
 import { SchemasService } from '../modules/schemas/index.js';
 import { SourcesService } from '../modules/sources/index.js';
@@ -15,15 +18,31 @@ export type Services = {
   sources: SourcesService;
   records: RecordsService;
   customers: CustomersService;
+  ingest: IngestService;
+  quality: QualityService;
+  consent: ConsentServices;
 };
 
 /** The composition root: one instance of each module's service, wired to the database. */
-export function createServices(database: Database, config: Pick<Config, 'sessionTtlHours'>): Services {
+export function createServices(database: Database, config: Pick<Config, 'sessionTtlHours'> & Partial<Pick<Config, 'dataDir' | 'importDir'>>): Services {
   const audit = new AuditService(database);
   const governance = new GovernanceService(database, audit, config.sessionTtlHours);
   const schemas = new SchemasService(database, audit, governance);
   const sources = new SourcesService(database, audit, governance, schemas);
   const records = new RecordsService(database, audit, schemas, sources);
   const customers = new CustomersService(database, records);
-  return { database, audit, governance, schemas, sources, records, customers };
+  const quality = new QualityService(database, audit, schemas, sources);
+  const ingest = createIngestService(
+    { database, audit, schemas, sources, records },
+    {
+      dataDir: config.dataDir ?? './data',
+      importRoots: config.importDir ? [config.importDir] : undefined,
+      // KPIs are snapshotted after every import so the trend shows what each load did.
+      afterImport: async (job) => {
+        await quality.snapshotKpis('import', { sourceId: job.sourceId });
+      },
+    },
+  );
+  const consent = createConsentServices({ database, audit, schemas, sources, records });
+  return { database, audit, governance, schemas, sources, records, customers, ingest, quality, consent };
 }

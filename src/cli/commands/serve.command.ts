@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { startConsentJobs } from '../../modules/consent/index.js';
+import { startDailySnapshots } from '../../modules/quality/index.js';
 import { loadConfig } from '../../platform/config/config.js';
 import { buildApp } from '../../server/app.js';
 import { openRuntime } from '../../server/runtime.js';
@@ -24,6 +26,8 @@ export function registerServeCommand(program: Command): void {
           services.audit.seal().catch((err: unknown) => app.log.error({ err }, 'audit sealing failed'));
         }, SEAL_EVERY_MS);
         sealer.unref();
+        const daily = startDailySnapshots(services.quality, services.database);
+        const consentJobs = startConsentJobs(services.consent, { onError: (err: unknown) => app.log.error({ err }, 'consent jobs failed') });
         await app.listen({ port: config.port, host: config.host });
         const addr = app.server.address();
         const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -42,6 +46,8 @@ export function registerServeCommand(program: Command): void {
           closing = true;
           process.stderr.write(`\n${signal}: shutting down…\n`);
           clearInterval(sealer);
+          daily.stop();
+          await consentJobs.stop();
           await app.close();
           await services.audit.seal().catch(() => undefined);
           await services.database.close();

@@ -24,6 +24,8 @@ export type IngestConfig = {
   importRoots?: string[];
   /** Where background job failures are reported. */
   log?: (msg: string, err?: unknown) => void;
+  /** Called after an import completed and wrote records (not for dry runs), e.g. to snapshot quality KPIs. */
+  afterImport?: (job: { id: string; sourceId: string }) => Promise<void>;
 };
 
 /**
@@ -60,7 +62,18 @@ export class IngestService {
     if (reused) return { ...(await this.view(job)), reused: true };
     const name = await this.sourceName(job.sourceId);
     const progress: Progress | undefined = onProgress ? (j) => onProgress(jobView(j, name)) : undefined;
-    return jobView(await this.jobs.run(actor, job, progress), name);
+    const done = await this.jobs.run(actor, job, progress);
+    await this.notifyCompleted(done);
+    return jobView(done, name);
+  }
+
+  private async notifyCompleted(job: { id: string; sourceId: string; state: string; dryRun: boolean }): Promise<void> {
+    if (job.state !== 'completed' || job.dryRun || !this.config.afterImport) return;
+    try {
+      await this.config.afterImport(job);
+    } catch (err) {
+      this.config.log?.(`after-import hook of job ${job.id} failed`, err);
+    }
   }
 
   /** Starts an import of a server-side file in the background (admins only). */
@@ -161,6 +174,7 @@ export class IngestService {
       .then(async (done) => {
         // An upload is only needed until its import completes (a failed one may be resumed).
         if (upload && done.state === 'completed' && !done.dryRun) await rm(done.filePath, { force: true });
+        await this.notifyCompleted(done);
       })
       .catch((err: unknown) => this.config.log?.(`import job ${job.id} failed`, err));
     return this.view(job);

@@ -16,6 +16,7 @@ const envSchema = z.object({
   CUSTODIAN_ADMIN_EMAIL: z.email().optional(),
   CUSTODIAN_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   CUSTODIAN_PUBLIC_URL: z.url().optional(),
+  CUSTODIAN_IMPORT_DIR: z.string().min(1).optional(),
   CUSTODIAN_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
   CUSTODIAN_SECURE_COOKIES: boolish.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -30,6 +31,7 @@ export type Config = {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   publicUrl: string | undefined;
+  importDir: string | undefined;
   sessionTtlHours: number;
   secureCookies: boolean | undefined;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminEmail: e.CUSTODIAN_ADMIN_EMAIL,
     adminPassword: e.CUSTODIAN_ADMIN_PASSWORD,
     publicUrl: e.CUSTODIAN_PUBLIC_URL,
+    importDir: e.CUSTODIAN_IMPORT_DIR,
     sessionTtlHours: e.CUSTODIAN_SESSION_TTL_HOURS,
     secureCookies: e.CUSTODIAN_SECURE_COOKIES,
     logLevel: e.LOG_LEVEL,
