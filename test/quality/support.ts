@@ -26,9 +26,10 @@ export function useQualitySystem(tier: TierName): () => QualitySystem {
     const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: t.url, poolSize: 4 });
     await migrateDatabase(database);
     const services = createServices(database, { sessionTtlHours: 1 });
-    const quality = new QualityService(database, services.audit, services.schemas, services.sources);
+    const quality = services.quality ?? new QualityService(database, services.audit, services.schemas, services.sources);
     const app = await buildApp(services, { logLevel: 'silent' });
-    registerQualityRoutes(app, quality);
+    // The server wires the quality routes itself (src/server/app.ts); register them only when it does not.
+    if (!app.hasRoute({ method: 'GET', url: '/api/v1/quality/profile' })) registerQualityRoutes(app, quality);
     await app.ready();
     let n = 0;
     sys = {

@@ -29,10 +29,8 @@ const NUMERIC: ReadonlySet<AttributeType> = new Set(['integer', 'decimal', 'curr
 type Row = {
   a: string;
   filled: number;
+  assessed: number;
   distinct_count: number;
-  nv: number;
-  ns: number;
-  ni: number;
   min_text: string | null;
   max_text: string | null;
   min_num: string | null;
@@ -41,105 +39,153 @@ type Row = {
   pats: { pattern: string; count: number }[] | null;
   lens: { length: number; count: number }[] | null;
 };
+type Status = { filled: number; assessed: number; suspect: number; invalidValid: number; invalidRejected: number };
+
+// grouping() takes at most 31 arguments; one slot is for the issues set.
+const CHUNK = 30;
+const SAFE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
 /**
- * Profiles the raw values of a source's valid and rejected records in one scan: each record yields one
- * row per attribute, grouped by (attribute, value), and everything else is computed from those groups. Statuses come from quality_issues (valid records) and validation
- * errors (rejected records), which are small, rather than from the verification documents.
+ * Profiles the raw values of a source's valid and rejected records. One scan per 30 attributes: a hash
+ * aggregate with one grouping set per attribute (`raw->>'attr'`) plus one for the issue list, so no row is
+ * multiplied per attribute; every figure is then computed from those groups. Statuses: valid records'
+ * from their quality_issues, rejected records' from their validation errors (an indexed, small query).
  */
 export async function profileSource(database: Database, sourceId: string, definition: SchemaDefinition, topN: number): Promise<{ records: number; attributes: AttributeProfile[] }> {
   const names = definition.attributes.map((a) => a.name);
+  // Names are inlined (the same expression must appear in the select list and the grouping sets); the
+  // definition format already restricts them to this pattern.
+  for (const n of names) if (!SAFE_NAME.test(n)) throw new Error(`unexpected attribute name ${n}`);
   const numeric = definition.attributes.filter((a) => NUMERIC.has(a.type)).map((a) => a.name);
   return database.db.transaction(async (tx) => {
-    // The (attribute, value) hash aggregate of a million-record source needs a few hundred MB; without it, it spills to disk.
+    // The hash tables of a million-record source need a few hundred MB; without this they spill to disk.
     await tx.execute(sql`set local work_mem = '512MB'`);
     const [count] = await rows<{ n: number }>(tx, sql`select count(*)::int n from source_records where source_id = ${sourceId} and status in ('valid', 'rejected')`);
     const records = Number(count?.n ?? 0);
-    // One row per (record, attribute) from a VALUES list of `raw->>'attr'` (cheaper than jsonb_each_text, which
-    // builds a tuplestore per record); OFFSET 0 keeps the status CASE from being re-evaluated per aggregate.
-    const cells = sql.join(names.map((n) => sql`(${n}::text, r.raw->>${n}::text)`), sql`, `);
-    const result = await rows<Row>(
+    const result: Row[] = [];
+    const issues = new Map<string, { suspect: number; invalid: number }>();
+    for (let from = 0; from < names.length; from += CHUNK) {
+      const chunk = names.slice(from, from + CHUNK);
+      const withIssues = from === 0;
+      const exprs = chunk.map((n) => `(r.raw->>'${n}')`);
+      if (withIssues) exprs.push(`(case when r.status = 'valid' and r.quality_computed_at is not null then r.quality_issues end)`);
+      const full = (1 << exprs.length) - 1;
+      const gidOf = (i: number) => full ^ (1 << (exprs.length - 1 - i));
+      const label = `case gid ${chunk.map((n, i) => `when ${gidOf(i)} then '${n}'`).join(' ')} end`;
+      const value = `coalesce(${chunk.map((_, i) => `c${i}`).join(', ')})`;
+      const select = exprs.map((e, i) => (withIssues && i === chunk.length ? `${e} iss` : `${e} c${i}`)).join(', ');
+      const part = await rows<Row & { a: string | null; iss_rows?: { issue: string; n: number }[] | null }>(
+        tx,
+        sql`
+        with g0 as (
+          select ${sql.raw(select)}, count(*)::int n,
+                 count(*) filter (where r.status = 'valid' and r.quality_computed_at is not null)::int na,
+                 grouping(${sql.raw(exprs.join(', '))}) gid
+          from source_records r where r.source_id = ${sourceId} and r.status in ('valid', 'rejected')
+          group by grouping sets (${sql.raw(exprs.map((e) => `(${e})`).join(', '))})
+        ),
+        g as (
+          select ${sql.raw(label)} a, ${sql.raw(value)} v, n, na from g0
+          where gid <> ${withIssues ? gidOf(chunk.length) : -1} and btrim(${sql.raw(value)}) <> ''
+        ),
+        stats as (
+          select a, sum(n)::int filled, sum(na)::int assessed, count(*)::int distinct_count, count(*) filter (where n = 1)::int singles,
+                 min(v collate "C") min_text, max(v collate "C") max_text,
+                 min(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text min_num,
+                 max(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text max_num
+          from g group by a
+        ),
+        -- Top values: rank only values seen more than once (few), then fill short lists with singletons,
+        -- which are all tied at 1 (any of them is as frequent as another; shown sorted).
+        multi as (
+          select a, v, n from (select a, v, n, row_number() over (partition by a order by n desc, v collate "C") rn from g where n > 1) t where rn <= ${topN}
+        ),
+        fill as (
+          select s.a, f.v, 1 n
+          from (select stats.a, ${topN} - coalesce(m.k, 0) need from stats left join (select a, count(*)::int k from multi group by a) m using (a)
+                where stats.singles > 0 and coalesce(m.k, 0) < ${topN}) s
+          cross join lateral (select g.v from g where g.a = s.a and g.n = 1 limit s.need) f
+        ),
+        top as (
+          select a, json_agg(json_build_object('value', v, 'count', n) order by n desc, v collate "C") top
+          from (select * from multi union all select * from fill) t group by a
+        ),
+        pat as (
+          select a, json_agg(json_build_object('pattern', p, 'count', n) order by n desc, p collate "C") pats
+          from (select a, p, n, row_number() over (partition by a order by n desc, p collate "C") rn
+                from (select a, left(translate(v, ${PATTERN_FROM}, ${PATTERN_TO}), ${PATTERN_MAX_LENGTH}) p, sum(n)::int n from g group by 1, 2) p0) t
+          where rn <= ${topN} group by a
+        ),
+        len as (
+          select a, json_agg(json_build_object('length', l, 'count', n) order by l) lens
+          from (select a, char_length(v) l, sum(n)::int n from g group by 1, 2) t group by a
+        ),
+        iss as (
+          select json_agg(json_build_object('issue', i, 'n', n)) iss_rows
+          from (select i, sum(g0.n)::int n from g0 cross join lateral unnest(g0.iss) i
+                where g0.gid = ${withIssues ? gidOf(chunk.length) : -1} group by i) t
+        )
+        select stats.a, stats.filled, stats.assessed, stats.distinct_count, stats.min_text, stats.max_text, stats.min_num, stats.max_num,
+               top.top, pat.pats, len.lens, null::json iss_rows
+        from stats left join top using (a) left join pat using (a) left join len using (a)
+        union all select null, 0, 0, 0, null, null, null, null, null, null, null, iss.iss_rows from iss`,
+      );
+      for (const r of part) {
+        if (r.a !== null) result.push(r);
+        for (const i of r.iss_rows ?? []) {
+          const [attr, status] = i.issue.split(':') as [string, string];
+          const e = issues.get(attr) ?? { suspect: 0, invalid: 0 };
+          if (status === 'suspect') e.suspect += Number(i.n);
+          if (status === 'invalid') e.invalid += Number(i.n);
+          issues.set(attr, e);
+        }
+      }
+    }
+    // Rejected records: a filled value is invalid when validation failed on its attribute (or a part of it).
+    const rejected = await rows<{ a: string; n: number }>(
       tx,
-      sql`
-      with g as (
-        select a, v, count(*)::int n, count(*) filter (where st = 'v')::int nv, count(*) filter (where st = 's')::int ns, count(*) filter (where st = 'i')::int ni
-        from (
-          select c.a, c.v,
-                 case when r.status = 'rejected' then
-                        case when exists (select 1 from jsonb_array_elements(coalesce(r.errors, '[]'::jsonb)) x where split_part(x->>'field', '.', 1) = c.a) then 'i' end
-                      when r.quality_computed_at is null then null
-                      when r.quality_issues is null then 'v'
-                      when r.quality_issues @> array[c.a || ':invalid'] then 'i'
-                      when r.quality_issues @> array[c.a || ':suspect'] then 's'
-                      else 'v' end st
-          from source_records r cross join lateral (values ${cells}) as c(a, v)
-          where r.source_id = ${sourceId} and r.status in ('valid', 'rejected') and btrim(c.v) <> ''
-          offset 0
-        ) cells
-        group by a, v
-      ),
-      stats as (
-        select a, sum(n)::int filled, count(*)::int distinct_count, count(*) filter (where n = 1)::int singles,
-               sum(nv)::int nv, sum(ns)::int ns, sum(ni)::int ni,
-               min(v collate "C") min_text, max(v collate "C") max_text,
-               min(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text min_num,
-               max(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text max_num
-        from g group by a
-      ),
-      -- Top values: rank only values seen more than once (few), then fill short lists with singletons,
-      -- which are all tied at 1 (any of them is as frequent as another; shown sorted).
-      multi as (
-        select a, v, n from (select a, v, n, row_number() over (partition by a order by n desc, v collate "C") rn from g where n > 1) t where rn <= ${topN}
-      ),
-      fill as (
-        select s.a, f.v, 1 n
-        from (select stats.a, ${topN} - coalesce(m.k, 0) need from stats left join (select a, count(*)::int k from multi group by a) m using (a)
-              where stats.singles > 0 and coalesce(m.k, 0) < ${topN}) s
-        cross join lateral (select g.v from g where g.a = s.a and g.n = 1 limit s.need) f
-      ),
-      top as (
-        select a, json_agg(json_build_object('value', v, 'count', n) order by n desc, v collate "C") top
-        from (select * from multi union all select * from fill) t group by a
-      ),
-      pat as (
-        select a, json_agg(json_build_object('pattern', p, 'count', n) order by n desc, p collate "C") pats
-        from (select a, p, n, row_number() over (partition by a order by n desc, p collate "C") rn
-              from (select a, left(translate(v, ${PATTERN_FROM}, ${PATTERN_TO}), ${PATTERN_MAX_LENGTH}) p, sum(n)::int n from g group by 1, 2) p0) t
-        where rn <= ${topN} group by a
-      ),
-      len as (
-        select a, json_agg(json_build_object('length', l, 'count', n) order by l) lens
-        from (select a, char_length(v) l, sum(n)::int n from g group by 1, 2) t group by a
-      )
-      select stats.*, top.top, pat.pats, len.lens from stats left join top using (a) left join pat using (a) left join len using (a)`,
+      sql`select x.a, count(*)::int n
+          from source_records r cross join lateral (select distinct split_part(e->>'field', '.', 1) a from jsonb_array_elements(coalesce(r.errors, '[]'::jsonb)) e) x
+          where r.source_id = ${sourceId} and r.status = 'rejected' and btrim(coalesce(r.raw->>x.a, '')) <> ''
+          group by x.a`,
     );
+    const rejectedBy = new Map(rejected.map((r) => [r.a, Number(r.n)]));
     const byAttr = new Map(result.map((r) => [r.a, r]));
-    const attributes = definition.attributes.map((attr) => toProfile(attr.name, attr.type, records, byAttr.get(attr.name)));
+    const attributes = definition.attributes.map((attr) => {
+      const r = byAttr.get(attr.name);
+      const st: Status = {
+        filled: Number(r?.filled ?? 0),
+        assessed: Number(r?.assessed ?? 0),
+        suspect: issues.get(attr.name)?.suspect ?? 0,
+        invalidValid: issues.get(attr.name)?.invalid ?? 0,
+        invalidRejected: rejectedBy.get(attr.name) ?? 0,
+      };
+      return toProfile(attr.name, attr.type, records, r, st);
+    });
     return { records, attributes };
   });
 }
 
-function toProfile(attribute: string, type: AttributeType, records: number, r: Row | undefined): AttributeProfile {
-  const filled = Number(r?.filled ?? 0);
+function toProfile(attribute: string, type: AttributeType, records: number, r: Row | undefined, st: Status): AttributeProfile {
   const hist = (r?.lens ?? []).map((h) => ({ length: Number(h.length), count: Number(h.count) }));
-  const valid = Number(r?.nv ?? 0);
-  const suspect = Number(r?.ns ?? 0);
-  const invalid = Number(r?.ni ?? 0);
+  const suspect = st.suspect;
+  const invalid = st.invalidValid + st.invalidRejected;
+  const valid = Math.max(0, st.assessed - st.suspect - st.invalidValid);
   const assessed = valid + suspect + invalid;
   const numeric = NUMERIC.has(type) && r?.min_num !== null && r?.min_num !== undefined;
   return {
     attribute,
     type,
     records,
-    filled,
-    fillRate: records === 0 ? 0 : filled / records,
+    filled: st.filled,
+    fillRate: records === 0 ? 0 : st.filled / records,
     distinct: Number(r?.distinct_count ?? 0),
     topValues: (r?.top ?? []).map((t) => ({ value: t.value, count: Number(t.count) })),
     patterns: (r?.pats ?? []).map((p) => ({ pattern: p.pattern, count: Number(p.count) })),
     min: numeric ? r!.min_num : (r?.min_text ?? null),
     max: numeric ? r!.max_num : (r?.max_text ?? null),
     length: lengthStats(hist),
-    status: { valid, suspect, invalid, unassessed: filled - assessed },
+    status: { valid, suspect, invalid, unassessed: Math.max(0, st.filled - assessed) },
     shares: {
       valid: assessed === 0 ? null : valid / assessed,
       suspect: assessed === 0 ? null : suspect / assessed,
