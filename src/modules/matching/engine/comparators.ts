@@ -107,7 +107,10 @@ function dateLevel(f: Feature): LevelFn {
     // YYYYMMDD: same year, month and day swapped.
     if (a.slice(0, 4) === b.slice(0, 4) && a.slice(4, 6) === b.slice(6, 8) && a.slice(6, 8) === b.slice(4, 6)) return 2;
     if (withinOneEdit(a, b)) return 3;
-    const dd = Math.abs(f.a1.data[i]! - f.a1.data[j]!);
+    const da = f.a1.data[i]!;
+    const db = f.a1.data[j]!;
+    if (da < 0 || db < 0) return 6;
+    const dd = Math.abs(da - db);
     if (dd <= 366) return 4;
     if (dd <= 3653) return 5;
     return 6;

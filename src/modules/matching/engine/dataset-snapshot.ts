@@ -49,11 +49,9 @@ function fill(vec: Int32Vec, data: Int32Array): void {
   vec.length = data.length;
 }
 
+// Workers only read values by id: the value → id map is not rebuilt (it would cost as much again).
 function fillDict(d: Dict, values: string[], counts?: Int32Array, total = 0): void {
-  values.forEach((v, i) => {
-    d.ids.set(v, i);
-    d.values.push(v);
-  });
+  for (const v of values) d.values.push(v);
   if (counts) fill(d.counts, counts);
   d.total = total;
 }

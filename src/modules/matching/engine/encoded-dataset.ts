@@ -89,6 +89,14 @@ export class Feature {
           v = this.dict.intern(dateKey(d));
           x1 = dayNumber(d.y, d.m, d.d);
           x2 = d.y;
+        } else if (raw != null) {
+          // Impossible dates (day 81, month 13) are usually typos: keep the digits for the exact and
+          // one-digit-off levels, without a day number.
+          const m = /^\s*(\d{4})[-/.]?(\d{2})[-/.]?(\d{2})\s*$/.exec(raw);
+          if (m) {
+            v = this.dict.intern(m[1]! + m[2]! + m[3]!);
+            x2 = +m[1]!;
+          }
         }
         break;
       }
@@ -132,6 +140,13 @@ export class Feature {
     this.val.push(v);
     this.a1.push(x1);
     this.a2.push(x2);
+  }
+
+  /** Drop interning maps (see EncodedDataset.freeze). */
+  freeze(): void {
+    this.dict.ids.clear();
+    this.aux.ids.clear();
+    this.phon.clear();
   }
 
   /** Undo the last add (record i is the last one). */
@@ -189,6 +204,14 @@ export class EncodedDataset {
     }
     return i;
   }
+  /**
+   * Drop the value → id maps once a batch is encoded (values stay readable by id): saves memory on
+   * large runs. The dataset can no longer take new records afterwards.
+   */
+  freeze(): void {
+    for (const f of this.features) f.freeze();
+  }
+
   /** Remove the last record (used for probe records in the real-time index). */
   pop(): void {
     const i = this.ids.length - 1;

@@ -99,6 +99,7 @@ async function run(records: MatchRecord[], sources: Uint8Array | null, opts: Run
   const specs = buildComparisonSpecs(roles);
   const ds = new EncodedDataset(specs, records.length);
   records.forEach((r, k) => ds.add(r, sources ? sources[k]! : 0));
+  ds.freeze();
   progress(`standardized ${ds.size} records, ${specs.length} comparisons (${specs.map((s) => s.name).join(', ')})`);
   const bopts: BlockingOptions = { maxBlockSize: opts.maxBlockSize ?? DEFAULTS.maxBlockSize, pairBudgetPerRecord: DEFAULTS.pairBudgetPerRecord, link, warn };
   const rules: BlockedRule[] = chooseRules(ds, bopts, opts.model?.blockingRules);
