@@ -72,24 +72,26 @@ export async function computeKpiRows(ex: Executor, sourceIds: string[], schemas:
       select r.id, r.source_id, r.schema_id, r."values" vals, r.verification ver, r.standardized std
       from source_records r where r.status = 'valid' and r.source_id = any(${sql.param(sourceIds)}::text[])
     ),
+    -- One pass per record over its filled values: jsonb_each decompresses each jsonb once (a per-attribute
+    -- r.verification->name would decompress the verification document once per attribute).
     per as (
-      select r.id, r.source_id, x.*
+      select r.id, r.source_id, r.schema_id, x.*
       from recs r cross join lateral (
-        select count(*) filter (where a.counted)::int slots,
-               count(*) filter (where a.counted and f.filled)::int slots_filled,
-               count(f.e)::int assessed,
-               count(*) filter (where f.e->>'status' = 'valid')::int valid,
-               count(*) filter (where f.e->>'status' = 'suspect')::int suspect,
-               count(*) filter (where f.e->>'status' = 'invalid')::int invalid,
-               count(*) filter (where f.e->>'verifiedBy' in ('steward', 'customer'))::int verified,
-               count(*) filter (where f.e is not null and a.cutoff is not null)::int aging,
-               count(*) filter (where a.cutoff is not null and (f.e->>'verifiedAt')::timestamptz < a.cutoff)::int stale
-        from attrs a
-        cross join lateral (select coalesce(r.vals->a.name, 'null'::jsonb) <> 'null'::jsonb filled) f0
-        cross join lateral (select f0.filled, case when f0.filled then r.ver->a.name end e) f
-        where a.schema_id = r.schema_id
+        select count(*) filter (where a.counted)::int slots_filled,
+               count(e.value)::int assessed,
+               count(*) filter (where e.value->>'status' = 'valid')::int valid,
+               count(*) filter (where e.value->>'status' = 'suspect')::int suspect,
+               count(*) filter (where e.value->>'status' = 'invalid')::int invalid,
+               count(*) filter (where e.value->>'verifiedBy' in ('steward', 'customer'))::int verified,
+               count(*) filter (where e.value is not null and a.cutoff is not null)::int aging,
+               count(*) filter (where a.cutoff is not null and (e.value->>'verifiedAt')::timestamptz < a.cutoff)::int stale
+        from jsonb_each(r.vals) v
+        join attrs a on a.schema_id = r.schema_id and a.name = v.key
+        left join jsonb_each(r.ver) e on e.key = v.key
+        where v.value <> 'null'::jsonb
       ) x
     ),
+    slots as (select schema_id, count(*) filter (where counted)::int n from attrs group by schema_id),
     keys as (
       select distinct r.id, r.source_id, a.dup || ':' || lower(r.std->>a.name) k
       from recs r join attrs a on a.schema_id = r.schema_id and a.dup is not null
@@ -103,11 +105,11 @@ export async function computeKpiRows(ex: Executor, sourceIds: string[], schemas:
       select count(distinct id)::int n from (select id, count(*) over (partition by k) c from keys) t where c > 1
     ),
     agg as (
-      select source_id, count(*)::int records, coalesce(sum(slots), 0)::int slots, coalesce(sum(slots_filled), 0)::int slots_filled,
+      select source_id, count(*)::int records, coalesce(sum(sl.n), 0)::int slots, coalesce(sum(slots_filled), 0)::int slots_filled,
              coalesce(sum(assessed), 0)::int assessed, coalesce(sum(valid), 0)::int valid, coalesce(sum(suspect), 0)::int suspect,
              coalesce(sum(invalid), 0)::int invalid, coalesce(sum(verified), 0)::int verified, coalesce(sum(aging), 0)::int aging,
              coalesce(sum(stale), 0)::int stale, grouping(source_id) g
-      from per group by grouping sets ((source_id), ())
+      from per join slots sl using (schema_id) group by grouping sets ((source_id), ())
     )
     select agg.source_id, agg.records, agg.slots, agg.slots_filled, agg.assessed, agg.valid, agg.suspect, agg.invalid, agg.verified, agg.aging, agg.stale,
            case when agg.g = 1 then coalesce((select n from dup_all), 0) else coalesce(ds.n, 0) end dups
