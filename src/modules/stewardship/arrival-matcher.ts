@@ -13,7 +13,7 @@ type PendingTask = { recordId: string; candidateRecordId: string; candidateSourc
 type Pending = { entry: WarmEntry | null; tasks: PendingTask[] };
 
 /** Counters for benchmarks and the stats route. */
-export type ArrivalStats = { probes: number; autoLinked: number; reviewTasks: number; newCustomers: number };
+export type ArrivalStats = { probes: number; autoLinked: number; reviewTasks: number; newCustomers: number; assignMs: number; afterWriteMs: number };
 
 /**
  * Match on arrival, plugged into the records writer: each new valid record is scored against the
@@ -25,8 +25,26 @@ export type ArrivalStats = { probes: number; autoLinked: number; reviewTasks: nu
  */
 export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats): CustomerAssigner {
   const pending = new WeakMap<Tx, Pending>();
-  return {
+  const matcher = {
     async assign(tx: Tx, ctx: WriteContext, records: AssignableRecord[]): Promise<Map<string, string>> {
+      const t0 = performance.now();
+      try {
+        return await this.assignTimed(tx, ctx, records);
+      } finally {
+        stats.assignMs += performance.now() - t0;
+      }
+    },
+
+    async afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<DomainEvent[]> {
+      const t0 = performance.now();
+      try {
+        return await this.afterWriteTimed(tx, ctx, written);
+      } finally {
+        stats.afterWriteMs += performance.now() - t0;
+      }
+    },
+
+    async assignTimed(tx: Tx, ctx: WriteContext, records: AssignableRecord[]): Promise<Map<string, string>> {
       const joins = new Map<string, string>();
       const roles = rolesOf(ctx.definition);
       if (Object.keys(roles).length === 0) return joins;
@@ -82,7 +100,7 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       return joins;
     },
 
-    async afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<DomainEvent[]> {
+    async afterWriteTimed(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<DomainEvent[]> {
       const p = pending.get(tx);
       pending.delete(tx);
       const roles = rolesOf(ctx.definition);
@@ -114,4 +132,5 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       return events;
     },
   };
+  return matcher;
 }

@@ -68,7 +68,7 @@ const EXAMPLES = 10;
  */
 export class StewardshipService {
   readonly indexes: WarmIndexes;
-  readonly arrivalStats: ArrivalStats = { probes: 0, autoLinked: 0, reviewTasks: 0, newCustomers: 0 };
+  readonly arrivalStats: ArrivalStats = { probes: 0, autoLinked: 0, reviewTasks: 0, newCustomers: 0, assignMs: 0, afterWriteMs: 0 };
   private readonly jobs = new JobQueue();
 
   constructor(
