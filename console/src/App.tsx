@@ -3,6 +3,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { useSession } from './auth/session';
 import { ErrorState, Forbidden } from './components/common';
+import { ErrorBoundary } from './components/ErrorBoundary';
 import { Layout } from './components/Layout';
 import { landingPath, mayOpenPath, pageFor } from './lib/nav';
 import { SignInPage } from './pages/SignInPage';
@@ -51,7 +52,11 @@ function Guard({ children }: { children: ReactNode }) {
     const item = pageFor(location.pathname);
     return <Forbidden what={item ? `the ${item.label.toLowerCase()} page` : undefined} />;
   }
-  return <Suspense fallback={<FullPageLoader />}>{children}</Suspense>;
+  return (
+    <ErrorBoundary resetKey={location.pathname}>
+      <Suspense fallback={<FullPageLoader />}>{children}</Suspense>
+    </ErrorBoundary>
+  );
 }
 
 function Home() {

@@ -181,3 +181,57 @@ describe('time and audit filters', () => {
     expect(actionLabel('sensitive.read')).toBe('Sensitive read');
   });
 });
+
+describe('import preview and mapping', async () => {
+  const { mappingOverrides, parseDelimited, previewText, sniffDelimiter, targetLabel } = await import('../../console/src/lib/csv-preview.js');
+  it('parses quoted CSV, CRLF and a BOM, and stops after the requested rows', () => {
+    const text = '\ufeffid,name,notes\r\n1,"Doe, Jane","said ""hi"""\r\n2,Bob,\r\n3,Cat,x\r\n';
+    expect(previewText('a.csv', text, 2)).toEqual({ headers: ['id', 'name', 'notes'], rows: [['1', 'Doe, Jane', 'said "hi"'], ['2', 'Bob', '']], truncated: true });
+    expect(parseDelimited('a;b\n1;2', ';', 10)).toEqual({ rows: [['a', 'b'], ['1', '2']], complete: true });
+    expect(sniffDelimiter('a;b;c')).toBe(';');
+    expect(previewText('a.tsv', 'a\tb\n1\t2')!.rows).toEqual([['1', '2']]);
+    expect(previewText('x.xlsx', '')).toBeNull();
+  });
+  it('previews JSON Lines with the union of keys', () => {
+    expect(previewText('a.jsonl', '{"id":1,"name":"A"}\n{"id":2,"email":"b@x"}\n')).toEqual({ headers: ['id', 'name', 'email'], rows: [['1', 'A', ''], ['2', '', 'b@x']], truncated: false });
+  });
+  it('sends only the mapping changes the user made', () => {
+    const suggested = { 'Customer ID': '(key)', Name: 'full_name', Town: 'city', Notes: 'extra:Notes', id: 'loyalty_id (key)' };
+    expect(mappingOverrides(suggested, { ...suggested, Town: 'address.city', Name: 'full_name' })).toEqual({ Town: 'address.city' });
+    expect(mappingOverrides(suggested, { ...suggested, id: 'loyalty_id' })).toEqual({});
+    expect(targetLabel('(key)')).toBe('Source key');
+    expect(targetLabel('extra:Notes')).toBe('Kept as extra “Notes”');
+  });
+});
+
+describe('quality KPIs', async () => {
+  const { issueLabel, pct, tileTone, tileValue, trend } = await import('../../console/src/lib/kpis.js');
+  const k = (o: Partial<{ sourceId: string | null; records: number; completeness: number | null; validity: number | null; uniqueness: number | null; freshness: number | null }> = {}) => ({
+    sourceId: null, records: 24, completeness: 0.9166, validity: 1, uniqueness: 0.5, freshness: null, counts: { duplicates: 12, invalid: 0, suspect: 0, stale: 0, slots: 72, slotsFilled: 66 }, ...o,
+  });
+  it('formats tiles: shares as percentages, duplicates as 1 − uniqueness, missing as a dash', () => {
+    expect(pct(0.9166)).toBe('91.7%');
+    expect(pct(1)).toBe('100%');
+    expect(pct(null)).toBe('—');
+    expect(tileValue(k(), 'records')).toBe('24');
+    expect(tileValue(k(), 'uniqueness')).toBe('50.0%');
+    expect(tileValue(k(), 'freshness')).toBe('—');
+    expect(tileTone(k(), 'validity')).toBe('good');
+    expect(tileTone(k(), 'uniqueness')).toBe('bad');
+    expect(tileTone(k(), 'completeness')).toBe('warn');
+  });
+  it('builds a trend of one scope, oldest first, ending with the live values', () => {
+    const snaps = [
+      { ...k({ records: 20 }), takenAt: '2026-11-22T10:00:00Z' },
+      { ...k({ sourceId: 'src_1', records: 5 }), takenAt: '2026-11-21T10:00:00Z' },
+      { ...k({ records: 18 }), takenAt: '2026-11-21T10:00:00Z' },
+    ];
+    const t = trend(snaps, k(), null, new Date('2026-11-23T10:00:00Z'));
+    expect(t.map((p) => p.records)).toEqual([18, 20, 24]);
+    expect(t[2]).toMatchObject({ label: 'now', completeness: 91.7, duplicates: 50, freshness: null });
+  });
+  it('labels record issues', () => {
+    expect(issueLabel('birth_date:stale')).toBe('Birth date is out of date');
+    expect(issueLabel('phone:invalid')).toBe('Phone is invalid');
+  });
+});

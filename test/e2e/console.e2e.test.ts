@@ -57,7 +57,7 @@ describe.skipIf(!enabled)('web console (Chromium, real server)', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(/\/audit$/); // back to the page asked for
     const nav = page.getByRole('navigation', { name: 'Main navigation' });
-    for (const label of ['Customer search', 'Quarantine', 'Schemas', 'Sources', 'Users & API keys', 'Audit log']) {
+    for (const label of ['Customer search', 'Imports', 'Quarantine', 'Data quality', 'Schemas', 'Sources', 'Users & API keys', 'Audit log']) {
       await nav.getByRole('link', { name: label }).waitFor();
     }
   });
@@ -93,22 +93,29 @@ describe.skipIf(!enabled)('web console (Chromium, real server)', () => {
     expect(perceived).toBeLessThan(2_000); // loose bound for a loaded CI box; the API is benchmarked separately
   });
 
-  it('customer 360 shows source records, history timeline, quality and the golden-record empty state', async () => {
+  it('customer 360 shows the golden record with lineage, source records, history timeline and quality', async () => {
     await page.goto(`/customers/${data.janeId}`);
     await page.getByRole('heading', { name: 'Jane Doe', level: 1 }).waitFor();
-    await page.getByText('No golden record yet').waitFor();
-    const rec = page.getByTestId('source-record').first();
+    // match on arrival put the CRM and web-shop records of Jane together; each golden value names its source
+    const golden = page.getByTestId('golden-record');
+    await golden.waitFor();
+    const city = golden.getByRole('row', { name: /City/ });
+    await expect(city.textContent()).resolves.toMatch(/Cambridge.*crm · CRM-1001/);
+    await expect(page.getByTestId('source-record').count()).resolves.toBe(2);
+    const rec = page.getByTestId('source-record').filter({ hasText: 'CRM-1001' });
     await rec.waitFor();
-    await expect(rec.textContent()).resolves.toContain('CRM-1001');
     await expect(rec.textContent()).resolves.toContain('1984-03-12'); // admin sees sensitive values
     await page.getByText('Updated 1 field').first().waitFor(); // city London → Cambridge
     await page.getByText('“London” → “Cambridge”').waitFor();
     await expect(page.getByTestId('completeness').textContent()).resolves.toBe('100%');
+    await page.getByTestId('quality-score').waitFor();
+    await expect(page.getByTestId('quality-score').textContent()).resolves.toMatch(/\/ 100$/);
     await screenshot(page, 'customer-360');
   });
 
   it('quarantine: open the rejected row, fix it, resubmit; it leaves the quarantine and joins a customer', async () => {
     await page.getByRole('link', { name: 'Quarantine' }).click();
+    await page.getByRole('tab', { name: 'Rejected API writes' }).click();
     const row = page.getByRole('row', { name: /WEB-5099/ });
     await row.waitFor();
     await expect(row.textContent()).resolves.toContain('email');
@@ -200,7 +207,7 @@ describe.skipIf(!enabled)('web console (Chromium, real server)', () => {
     await agent.waitForURL(/\/search$/);
     const nav = agent.getByRole('navigation', { name: 'Main navigation' });
     await nav.getByRole('link', { name: 'Customer search' }).waitFor();
-    for (const hidden of ['Audit log', 'Users & API keys', 'Quarantine', 'Schemas', 'Sources']) {
+    for (const hidden of ['Audit log', 'Users & API keys', 'Imports', 'Quarantine', 'Data quality', 'Schemas', 'Sources']) {
       await expect(nav.getByRole('link', { name: hidden }).count()).resolves.toBe(0);
     }
     await agent.goto('/audit');
@@ -208,12 +215,15 @@ describe.skipIf(!enabled)('web console (Chromium, real server)', () => {
     // the API refuses too, whatever the console shows
     expect((await agent.request.get('/api/v1/audit')).status()).toBe(403);
     await agent.goto(`/customers/${data.janeId}`);
-    const rec = agent.getByTestId('source-record').first();
+    const rec = agent.getByTestId('source-record').filter({ hasText: 'CRM-1001' });
     await rec.waitFor();
     const text = (await rec.textContent()) ?? '';
     expect(text).not.toContain('1984-03-12');
     expect(text).toContain('****-**-**');
     await expect(rec.locator('[data-masked="true"]').count()).resolves.toBe(1);
+    const golden = agent.getByTestId('golden-record');
+    expect(await golden.textContent()).not.toContain('1984-03-12');
+    await expect(golden.getByRole('row', { name: /Date of birth/ }).locator('[data-masked="true"]').count()).resolves.toBe(1);
     await rec.getByText('jane.doe@example.com').waitFor(); // agents may see personal data
     await screenshot(agent, 'customer-360-agent-masked');
     // sign out returns to sign-in; the session is gone
@@ -232,12 +242,12 @@ describe.skipIf(!enabled)('web console (Chromium, real server)', () => {
     await phone.goto('/search');
     await phone.getByRole('combobox', { name: 'Search customers' }).fill('harry');
     await phone.getByRole('option', { name: /Harry Patel/ }).first().waitFor();
-    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(phone, 'search-phone');
     await phone.getByRole('option', { name: /Harry Patel/ }).first().click();
     await phone.getByRole('heading', { name: 'Harry Patel', level: 1 }).waitFor();
-    expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')).toBeLessThanOrEqual(0);
     await screenshot(phone, 'customer-360-phone');
     // the navigation is behind the menu button
     await phone.getByRole('button', { name: 'Open navigation' }).click();

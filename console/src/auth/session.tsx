@@ -81,9 +81,9 @@ export function useSession(): Session {
   return s;
 }
 
-/** The signed-in user (only inside pages behind RequireSession). */
+const NOBODY: Me = { type: 'user', id: null, name: null, roles: [], permissions: [], businessAreaIds: [] };
+
+/** The signed-in user (pages behind RequireSession); while signing out, a user without permissions. */
 export function useMe(): Me {
-  const { me } = useSession();
-  if (!me) throw new Error('useMe without a session');
-  return me;
+  return useSession().me ?? NOBODY;
 }

@@ -88,7 +88,8 @@ export function previewText(fileName: string, text: string, maxRows = 5): Previe
 /** Mapping overrides to send: only the columns whose target the user changed from the suggestion. */
 export function mappingOverrides(suggested: Record<string, string>, chosen: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [col, target] of Object.entries(chosen)) {
+  for (const [col, chosenTarget] of Object.entries(chosen)) {
+    const target = chosenTarget.replace(/ \(key\)$/, '');
     const was = (suggested[col] ?? '').replace(/ \(key\)$/, '');
     if (target && target !== was && !target.startsWith('extra:') && target !== '(key)') out[col] = target;
   }

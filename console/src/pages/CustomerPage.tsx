@@ -1,12 +1,14 @@
-import { Alert, Anchor, Badge, Box, Card, DataList, Grid, Group, Paper, RingProgress, SimpleGrid, Stack, Text, Timeline, Title, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Card, DataList, Grid, Group, Paper, RingProgress, SimpleGrid, Stack, Table, Text, Timeline, Title, Tooltip } from '@mantine/core';
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { get } from '../api/client';
-import type { CustomerView, RecordView, SchemaWithDefinition } from '../api/types';
-import { useSession } from '../auth/session';
+import type { CustomerView, RecordQualityView, RecordView, SchemaWithDefinition } from '../api/types';
+import { useMe, useSession } from '../auth/session';
 import { Empty, ErrorState, IdText, LoadingState, PageHeader, RelativeTime, StatusBadge, ValueText } from '../components/common';
+import { goldenRows, ruleLabel, type Verification } from '../lib/golden';
 import { buildTimeline, describeChange, type HistoryVersion } from '../lib/history';
+import { issueLabel } from '../lib/kpis';
 import { customerQuality, scoreColor, type AttributeInfo } from '../lib/quality';
 import { attributeLabel, formatValue, isMasked } from '../lib/values';
 
@@ -24,6 +26,15 @@ export default function CustomerPage() {
       staleTime: 5 * 60_000,
     })),
   });
+  const validIds = useMemo(() => (customer.data?.records ?? []).filter((r) => r.status === 'valid').map((r) => r.id), [customer.data]);
+  const qualities = useQueries({
+    queries: validIds.map((rid) => ({
+      queryKey: ['records', rid, 'quality'],
+      queryFn: ({ signal }: { signal: AbortSignal }) => get<RecordQualityView>(`/records/${rid}/quality`, undefined, signal),
+      retry: false,
+    })),
+  });
+  const qualityOf = useMemo(() => new Map(qualities.flatMap((q) => (q.data ? [[q.data.recordId, q.data] as const] : []))), [qualities]);
   const attributes = useMemo<AttributeInfo[]>(() => {
     const seen = new Map<string, AttributeInfo & { label?: string }>();
     for (const s of schemas) for (const a of s.data?.definition.attributes ?? []) if (!seen.has(a.name)) seen.set(a.name, { name: a.name, required: a.required, privacy: a.privacy, label: a.label });
@@ -36,6 +47,10 @@ export default function CustomerPage() {
   const live = c.records.filter((r) => r.status !== 'deleted');
   const quality = customerQuality(attributes, live);
   const labels = new Map(attributes.map((a) => [a.name, attributeLabel(a.name, (a as { label?: string }).label)]));
+  const scores = [...qualityOf.values()].map((q) => q.score).filter((x): x is number => x !== null);
+  const score = scores.length ? Math.min(...scores) : null;
+  const qualityIssues = [...qualityOf.values()].flatMap((q) => q.issues.map((i) => ({ recordId: q.recordId, issue: i })));
+  const verificationOf = (recordId: string, attr: string): Verification | null => (qualityOf.get(recordId)?.verification[attr] as Verification | undefined) ?? null;
 
   return (
     <Box>
@@ -61,7 +76,7 @@ export default function CustomerPage() {
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="lg">
-            <GoldenRecord golden={c.golden} labels={labels} />
+            <GoldenRecord golden={c.golden} labels={labels} attributes={attributes} verificationOf={verificationOf} />
             <Box>
               <SectionTitle title="Source records" hint={`${live.length} record${live.length === 1 ? '' : 's'} from ${new Set(live.map((r) => r.sourceId)).size} source${new Set(live.map((r) => r.sourceId)).size === 1 ? '' : 's'}`} />
               {c.records.length === 0 ? (
@@ -71,7 +86,7 @@ export default function CustomerPage() {
               ) : (
                 <Stack gap="md">
                   {c.records.map((r) => (
-                    <SourceRecordCard key={r.id} record={r} attributes={attributes} labels={labels} />
+                    <SourceRecordCard key={r.id} record={r} attributes={attributes} labels={labels} verificationOf={verificationOf} />
                   ))}
                 </Stack>
               )}
@@ -90,6 +105,16 @@ export default function CustomerPage() {
                 </Text>
               ) : (
                 <>
+                  {score !== null && (
+                    <Group justify="space-between" mb="sm">
+                      <Text size="sm" fw={600}>
+                        Quality score
+                      </Text>
+                      <Badge size="lg" variant="light" color={scoreColor(score)} data-testid="quality-score">
+                        {score} / 100
+                      </Badge>
+                    </Group>
+                  )}
                   <Group gap="md" wrap="nowrap">
                     <RingProgress
                       size={88}
@@ -125,7 +150,12 @@ export default function CustomerPage() {
                   <Text size="sm" fw={600} mt="md" mb={4}>
                     Issues
                   </Text>
-                  {quality.issues.length === 0 ? (
+                  {qualityIssues.map((i) => (
+                    <Text size="xs" key={`${i.recordId}-${i.issue}`}>
+                      {issueLabel(i.issue)}
+                    </Text>
+                  ))}
+                  {quality.issues.length === 0 && qualityIssues.length === 0 ? (
                     <Text size="xs" c="dimmed">
                       No validation issues on this customer's records.
                     </Text>
@@ -192,36 +222,80 @@ function SectionTitle({ title, hint }: { title: string; hint?: string }) {
   );
 }
 
-function GoldenRecord({ golden, labels }: { golden: Record<string, unknown>; labels: Map<string, string> }) {
-  const entries = Object.entries(golden);
+const VERIFY_COLOR: Record<string, string> = { valid: 'teal', suspect: 'yellow', invalid: 'red' };
+
+function VerificationDot({ v }: { v: Verification | null }) {
+  if (!v) return null;
+  const by = v.verifiedBy === 'steward' ? 'a steward' : v.verifiedBy === 'customer' ? 'the customer' : 'automatic checks';
+  return (
+    <Tooltip label={`${v.status === 'valid' ? 'Valid' : v.status === 'suspect' ? 'Suspect' : 'Invalid'} — checked by ${by}, ${new Date(v.verifiedAt).toLocaleDateString()}${v.reasons.length ? `: ${v.reasons.map((r) => r.message).join('; ')}` : ''}`}>
+      <Badge size="xs" variant="dot" color={VERIFY_COLOR[v.status] ?? 'gray'} tt="none" tabIndex={0}>
+        {v.verifiedBy === 'steward' || v.verifiedBy === 'customer' ? `verified by ${v.verifiedBy}` : v.status}
+      </Badge>
+    </Tooltip>
+  );
+}
+
+function GoldenRecord({ golden, labels, attributes, verificationOf }: { golden: Record<string, unknown>; labels: Map<string, string>; attributes: AttributeInfo[]; verificationOf: (recordId: string, attr: string) => Verification | null }) {
+  const me = useMe();
+  const rows = goldenRows(golden, attributes.map((a) => a.name), new Map(attributes.map((a) => [a.name, a.privacy])), me.permissions, verificationOf);
   return (
     <Box>
-      <SectionTitle title="Golden record" hint="The best value of each attribute, with its lineage" />
-      <Paper p={entries.length ? 'md' : 'lg'}>
-        {entries.length === 0 ? (
+      <SectionTitle title="Golden record" hint="The best value of each attribute, with where it came from" />
+      {rows.length === 0 ? (
+        <Paper p="lg">
           <Empty
             compact
             title="No golden record yet"
-            description="Custodian will combine this customer's source records into one golden record, showing where each value came from, the rule that chose it and when. Until then, the source records below are the full picture."
+            description="Custodian combines this customer's source records into one golden record, showing where each value came from, the rule that chose it and when. Until then, the source records below are the full picture."
           />
-        ) : (
-          <DataList size="sm" labelWidth={160} withDivider className="cst-kv">
-            {entries.map(([k, v]) => (
-              <DataList.Item key={k}>
-                <DataList.ItemLabel>{labels.get(k) ?? attributeLabel(k)}</DataList.ItemLabel>
-                <DataList.ItemValue>
-                  <ValueText value={v && typeof v === 'object' && 'value' in v ? (v as { value: unknown }).value : v} />
-                </DataList.ItemValue>
-              </DataList.Item>
-            ))}
-          </DataList>
-        )}
-      </Paper>
+        </Paper>
+      ) : (
+        <div className="cst-table-wrap">
+          <Table.ScrollContainer minWidth={560}>
+            <Table aria-label="Golden record" data-testid="golden-record" verticalSpacing="xs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th w={150}>Attribute</Table.Th>
+                  <Table.Th>Value</Table.Th>
+                  <Table.Th w={230}>Lineage</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((g) => (
+                  <Table.Tr key={g.attribute}>
+                    <Table.Td>
+                      <Text size="sm" c="dimmed">
+                        {labels.get(g.attribute) ?? attributeLabel(g.attribute)}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={6} wrap="wrap">
+                        <ValueText value={g.value} masked={g.hidden} />
+                        <VerificationDot v={g.verification} />
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Text size="xs">
+                        <b>{g.sourceName ?? 'steward'}</b>
+                        {g.sourceKey ? ` · ${g.sourceKey}` : ''}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {ruleLabel(g.rule)} · <RelativeTime iso={g.chosenAt} />
+                      </Text>
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </div>
+      )}
     </Box>
   );
 }
 
-function SourceRecordCard({ record: r, attributes, labels }: { record: RecordView; attributes: AttributeInfo[]; labels: Map<string, string> }) {
+function SourceRecordCard({ record: r, attributes, labels, verificationOf }: { record: RecordView; attributes: AttributeInfo[]; labels: Map<string, string>; verificationOf: (recordId: string, attr: string) => Verification | null }) {
   const shown = r.values ?? r.raw;
   const names = [...new Set([...attributes.map((a) => a.name), ...Object.keys(shown)])].filter((n) => n in shown || attributes.some((a) => a.name === n));
   const extras = Object.entries(r.extras ?? {});
@@ -248,7 +322,10 @@ function SourceRecordCard({ record: r, attributes, labels }: { record: RecordVie
             <DataList.Item key={n}>
               <DataList.ItemLabel>{labels.get(n) ?? attributeLabel(n)}</DataList.ItemLabel>
               <DataList.ItemValue>
-                <ValueText value={shown[n]} masked={isMasked(r.masked, n)} />
+                <Group gap={6} wrap="wrap" component="span">
+                  <ValueText value={shown[n]} masked={isMasked(r.masked, n)} />
+                  {shown[n] !== null && shown[n] !== undefined && <VerificationDot v={verificationOf(r.id, n)} />}
+                </Group>
               </DataList.ItemValue>
             </DataList.Item>
           ))}

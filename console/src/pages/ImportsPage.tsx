@@ -374,7 +374,7 @@ function ResultSummary({ job, onAnother }: { job: ImportJobView; onAnother: () =
   const took = job.startedAt && job.finishedAt ? (Date.parse(job.finishedAt) - Date.parse(job.startedAt)) / 1000 : null;
   return (
     <Stack gap="md" mt="md" data-testid="import-result">
-      <Alert color={job.state === 'completed' ? (c.rejected ? 'yellow' : 'teal') : 'red'} variant="light" title={job.state === 'completed' ? (c.rejected ? `Imported, ${c.rejected} row${c.rejected === 1 ? '' : 's'} need attention` : 'Import complete') : `Import ${job.state}`}>
+      <Alert color={job.state === 'completed' ? (c.rejected ? 'yellow' : 'teal') : 'red'} variant="light" title={job.state === 'completed' ? (c.rejected ? `Imported; ${c.rejected} row${c.rejected === 1 ? ' needs' : 's need'} attention` : 'Import complete') : `Import ${job.state}`}>
         {job.state === 'completed'
           ? `${c.read.toLocaleString()} rows from ${job.fileName} into ${job.sourceName ?? 'the source'}${took !== null ? ` in ${took.toFixed(1)} s` : ''}.`
           : (job.error?.message ?? 'The import stopped. You can resume it from the list below.')}

@@ -1,5 +1,6 @@
 // Starts Custodian like `custodian serve`, plus the console (until app.ts registers it itself), on a free port.
 // Prints `LISTENING <url>` on stdout once ready. Used by the end-to-end tests; run with tsx.
+import { createGoldenServices, registerGoldenModuleRoutes } from '../../../src/modules/golden/golden.wiring.js';
 import { createIngestService, registerIngestRoutes } from '../../../src/modules/ingest/index.js';
 import { QualityService, registerQualityRoutes } from '../../../src/modules/quality/index.js';
 import { loadConfig } from '../../../src/platform/config/config.js';
@@ -11,7 +12,10 @@ const config = loadConfig();
 const services = await openRuntime(config);
 await services.governance.bootstrapAdmin(config.adminEmail, config.adminPassword);
 const app = await buildApp(services, { logLevel: config.logLevel, secureCookies: false });
-// Until app.ts wires the ingestion and quality routes itself, register them here as their own tests do.
+// Until app.ts wires golden records, ingestion and quality itself, register them here as their own tests do.
+if (!app.hasRoute({ method: 'GET', url: '/api/v1/review-tasks' })) {
+  registerGoldenModuleRoutes(app, createGoldenServices(services));
+}
 if (!app.hasRoute({ method: 'GET', url: '/api/v1/imports' })) {
   registerIngestRoutes(app, createIngestService(services, { dataDir: config.dataDir }));
 }
