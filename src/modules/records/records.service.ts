@@ -257,12 +257,17 @@ export class RecordsService {
     let scanned = 0;
     let after = cursor ?? '';
     const privacy = privacyMap(target.definition);
+    // A scoped steward sees failures only of sources in their business areas.
+    const areaScope = actor.allAreas
+      ? sql`true`
+      : sql`exists (select 1 from sources s where s.id = r.source_id and s.business_area_id = any(${sql.param([...actor.businessAreaIds])}::text[]))`;
     for (;;) {
       const page = await rows<StoredRecordRow>(
         this.database.db,
-        sql`select id, source_id, source_key, schema_version, raw from source_records
-            where schema_id = ${schema.id} and status = 'valid' and schema_version <> ${version} and id > ${after}
-            order by id limit 500`,
+        sql`select r.id, r.source_id, r.source_key, r.schema_version, r.raw from source_records r
+            where r.schema_id = ${schema.id} and r.status = 'valid' and r.schema_version <> ${version} and r.id > ${after}
+              and ${areaScope}
+            order by r.id limit 500`,
       );
       for (const r of page) {
         scanned += 1;

@@ -19,7 +19,8 @@ export function authHook(resolver: ActorResolver) {
     if (auth) {
       const m = /^Bearer\s+(\S+)$/i.exec(auth);
       req.actor = m ? await resolver.fromApiKey(m[1]!, meta) : null;
-      if (!req.actor) throw new AppError('UNAUTHENTICATED', 'The API key is invalid, expired or revoked');
+      // Public routes (health, sign-in, portal) ignore a bad key instead of refusing the request.
+      if (!req.actor && !req.routeOptions.config?.public) throw new AppError('UNAUTHENTICATED', 'The API key is invalid, expired or revoked');
     } else {
       const token = req.cookies?.[SESSION_COOKIE];
       if (token) {
