@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the web console into console/dist when it is missing or older than its sources (used by `npm start`).
 // Without Vite (a production install without dev dependencies) an existing build is kept as it is.
+/* global process, console */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
