@@ -60,6 +60,9 @@ export async function profileSource(database: Database, sourceId: string, defini
   return database.db.transaction(async (tx) => {
     // The hash tables of a million-record source need a few hundred MB; without this they spill to disk.
     await tx.execute(sql`set local work_mem = '512MB'`);
+    // The planner cannot estimate the groups of raw->>'attr' and would sort the whole source once per
+    // attribute (MixedAggregate); measured 4x slower than hashing every grouping set in one pass.
+    await tx.execute(sql`set local enable_sort = off`);
     const [count] = await rows<{ n: number }>(tx, sql`select count(*)::int n from source_records where source_id = ${sourceId} and status in ('valid', 'rejected')`);
     const records = Number(count?.n ?? 0);
     const result: Row[] = [];
@@ -113,7 +116,7 @@ export async function profileSource(database: Database, sourceId: string, defini
         pat as (
           select a, json_agg(json_build_object('pattern', p, 'count', n) order by n desc, p collate "C") pats
           from (select a, p, n, row_number() over (partition by a order by n desc, p collate "C") rn
-                from (select a, left(translate(v, ${PATTERN_FROM}, ${PATTERN_TO}), ${PATTERN_MAX_LENGTH}) p, sum(n)::int n from g group by 1, 2) p0) t
+                from (select a, translate(left(v, ${PATTERN_MAX_LENGTH}), ${PATTERN_FROM}, ${PATTERN_TO}) p, sum(n)::int n from g group by 1, 2) p0) t
           where rn <= ${topN} group by a
         ),
         len as (
