@@ -179,6 +179,7 @@ describe('time and audit filters', () => {
     expect(q.before).toBe(40);
     expect(activeFilterCount({ ...EMPTY_FILTERS, actorId: 'usr_1' })).toBe(1);
     expect(actionLabel('sensitive.read')).toBe('Sensitive read');
+    expect(actionLabel('apikey.create')).toBe('API key create');
   });
 });
 

@@ -24,7 +24,7 @@ export function activeFilterCount(f: AuditFilters): number {
 
 /** `record.update` → "Record update"; `sensitive.read` → "Sensitive read". */
 export function actionLabel(action: string): string {
-  const s = action.replace(/[._]/g, ' ');
+  const s = action.replace(/[._]/g, ' ').replace(/\bapi ?key\b/gi, 'API key').replace(/\bdsr\b/gi, 'DSR');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 

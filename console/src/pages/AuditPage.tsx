@@ -2,6 +2,7 @@ import { Alert, Badge, Box, Button, Code, Collapse, Group, Paper, SimpleGrid, St
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { api, get } from '../api/client';
+import { useUserName } from '../api/users';
 import type { AuditEntry, AuditVerifyResult } from '../api/types';
 import { Empty, ErrorState, LoadingState, PageHeader, RelativeTime } from '../components/common';
 import { AlertIcon, CheckIcon, ChevronIcon } from '../components/icons';
@@ -18,6 +19,7 @@ export default function AuditPage() {
     getNextPageParam: (last) => last.nextBefore ?? undefined,
   });
   const verify = useMutation({ mutationFn: () => api<AuditVerifyResult>('POST', '/audit/verify') });
+  const nameOf = useUserName();
   const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
   const field = (k: keyof AuditFilters, label: string, placeholder: string, type = 'text') => (
     <TextInput label={label} placeholder={placeholder} type={type} value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.currentTarget.value })} size="sm" />
@@ -113,7 +115,7 @@ export default function AuditPage() {
                   <Table.Tr>
                     <Table.Th w={36} />
                     <Table.Th w={150}>When</Table.Th>
-                    <Table.Th w={190}>Action</Table.Th>
+                    <Table.Th w={220}>Action</Table.Th>
                     <Table.Th>Entity</Table.Th>
                     <Table.Th w={220}>Actor</Table.Th>
                     <Table.Th w={70}>#</Table.Th>
@@ -145,6 +147,11 @@ export default function AuditPage() {
                           </Text>
                         </Table.Td>
                         <Table.Td>
+                          {nameOf(e.actorId) && (
+                            <Text size="sm" truncate>
+                              {nameOf(e.actorId)}
+                            </Text>
+                          )}
                           <Text size="xs" ff="monospace" c="dimmed" truncate>
                             {e.actorType}
                             {e.actorId ? ` · ${e.actorId}` : ''}

@@ -3,6 +3,7 @@ import { useQueries, useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { get } from '../api/client';
+import { useUserName } from '../api/users';
 import type { CustomerView, RecordQualityView, RecordView, SchemaWithDefinition } from '../api/types';
 import { useMe, useSession } from '../auth/session';
 import { Empty, ErrorState, IdText, LoadingState, PageHeader, RelativeTime, StatusBadge, ValueText } from '../components/common';
@@ -356,6 +357,7 @@ function SourceRecordCard({ record: r, attributes, labels, verificationOf }: { r
 
 function HistoryTimeline({ history, records, labels }: { history: HistoryVersion[]; records: RecordView[]; labels: Map<string, string> }) {
   const entries = buildTimeline(history);
+  const nameOf = useUserName();
   const sourceOf = new Map(records.map((r) => [r.id, r.sourceName ?? r.sourceId]));
   const maskedOf = new Map(records.map((r) => [r.id, r.masked]));
   if (entries.length === 0) {
@@ -388,7 +390,7 @@ function HistoryTimeline({ history, records, labels }: { history: HistoryVersion
           >
             <Text size="xs" c="dimmed">
               <RelativeTime iso={e.changedAt} />
-              {e.changedBy ? ` · by ${e.changedBy}` : ''}
+              {e.changedBy ? ` · by ${nameOf(e.changedBy) ?? (e.changedBy.startsWith('key_') ? 'an integration' : e.changedBy.startsWith('usr_') ? 'a user' : e.changedBy)}` : ''}
             </Text>
             {e.changes.length > 0 && e.version > 1 && (
               <SimpleGrid cols={1} spacing={2} mt={6}>

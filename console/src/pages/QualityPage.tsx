@@ -177,7 +177,7 @@ function DrillDown({ kpi, source, live, onClose }: { kpi: KpiKey; source: string
       )}
       {kpi === 'uniqueness' && (
         <Text size="sm">
-          {c.duplicates.toLocaleString()} of {live.records.toLocaleString()} records share their identity with another record (same e-mail, phone or name and birth date). Golden records will merge them; until then, search for a customer to see the separate records side by side.
+          {c.duplicates.toLocaleString()} of {live.records.toLocaleString()} records share their identity with another record (same e-mail, phone or name and birth date). Matching combines such records into one customer; open a customer to see its golden record and every source record behind it.
         </Text>
       )}
       {(kpi === 'completeness' || kpi === 'validity') &&
