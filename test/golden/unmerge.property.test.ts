@@ -121,7 +121,7 @@ describeTiers('golden: unmerge round-trips (property)', (tier) => {
         const changed = await s.database.db.transaction((tx) => recomputeGolden(tx, act));
         expect(changed).toEqual([]);
       }),
-      { numRuns: 12 },
+      { numRuns: 10 },
     );
   }, 170_000);
 });
