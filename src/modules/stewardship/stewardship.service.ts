@@ -207,7 +207,7 @@ export class StewardshipService {
       if (!a || !b) throw AppError.conflict('One of the records no longer belongs to a customer');
       if (decision === 'match' && a !== b) {
         // The candidate's customer was there first: it survives.
-        const m = await this.golden.mergeInTx(tx, actor, { customerIds: [a, b], into: b, reason: note ?? `Review task ${taskId}: match`, evidence: { taskId, probability: Number(t.probability), explanation: t.explanation } });
+        const m = await this.golden.mergeInTx(tx, actor, { customerIds: [a, b], into: b, reason: note ?? `Review task ${taskId}: match`, evidence: { taskId, probability: Number(t.probability), terms: evidenceTerms(t.explanation) } });
         mergeId = m.mergeId;
       }
       if (decision === 'not_match') {
@@ -507,6 +507,11 @@ export class StewardshipService {
     actor.require('stewardship:review');
     return { arrival: { ...this.arrivalStats }, indexes: await this.indexes.stats() };
   }
+}
+
+// Merge evidence is readable with customers:read, so it keeps levels and weights but not the compared values.
+function evidenceTerms(ex: TaskRow['explanation']): unknown[] {
+  return ((ex?.terms ?? []) as { comparison?: string; role: string; level?: string; contribution?: number }[]).map((t) => ({ comparison: t.comparison, role: t.role, level: t.level, contribution: t.contribution }));
 }
 
 function jobView(j: JobRow): JobView {
