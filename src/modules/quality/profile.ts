@@ -44,6 +44,8 @@ type Status = { filled: number; assessed: number; suspect: number; invalidValid:
 // grouping() takes at most 31 arguments; one slot is for the issues set.
 const CHUNK = 30;
 const SAFE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const SAMPLE_FROM = 100_000;
+const PATTERN_SAMPLE = 16;
 
 /**
  * Profiles the raw values of a source's valid and rejected records. One scan per 30 attributes: a hash
@@ -59,12 +61,18 @@ export async function profileSource(database: Database, sourceId: string, defini
   const numeric = definition.attributes.filter((a) => NUMERIC.has(a.type)).map((a) => a.name);
   return database.db.transaction(async (tx) => {
     // The hash tables of a million-record source need a few hundred MB; without this they spill to disk.
-    await tx.execute(sql`set local work_mem = '512MB'`);
-    // The planner cannot estimate the groups of raw->>'attr' and would sort the whole source once per
-    // attribute (MixedAggregate); measured 4x slower than hashing every grouping set in one pass.
-    await tx.execute(sql`set local enable_sort = off`);
+    // The planner estimates every grouping set of raw->>'attr' at one group per record and hashes only the
+    // sets that fit its memory limit, sorting the whole source once for each of the others (MixedAggregate:
+    // most of the time on a million records). A high limit makes it hash them all in one pass; real memory
+    // is what the groups need (a few hundred MB for a million records), and hash aggregation spills beyond it.
+    // (PGlite is a 32-bit build whose limit is below 2GB, and holds small data sets anyway.)
+    await tx.execute(sql.raw(`set local work_mem = '${database.kind === 'postgres' ? '2GB' : '256MB'}'`));
+    await tx.execute(sql`set local hash_mem_multiplier = 4`);
     const [count] = await rows<{ n: number }>(tx, sql`select count(*)::int n from source_records where source_id = ${sourceId} and status in ('valid', 'rejected')`);
     const records = Number(count?.n ?? 0);
+    // Patterns cost a translate() per distinct value; above SAMPLE_FROM records, values seen once are
+    // sampled 1 in PATTERN_SAMPLE (by hash of the value) and counted PATTERN_SAMPLE times. Exact otherwise.
+    const sample = records > SAMPLE_FROM ? PATTERN_SAMPLE : 1;
     const result: Row[] = [];
     const issues = new Map<string, { suspect: number; invalid: number }>();
     for (let from = 0; from < names.length; from += CHUNK) {
@@ -116,7 +124,8 @@ export async function profileSource(database: Database, sourceId: string, defini
         pat as (
           select a, json_agg(json_build_object('pattern', p, 'count', n) order by n desc, p collate "C") pats
           from (select a, p, n, row_number() over (partition by a order by n desc, p collate "C") rn
-                from (select a, translate(left(v, ${PATTERN_MAX_LENGTH}), ${PATTERN_FROM}, ${PATTERN_TO}) p, sum(n)::int n from g group by 1, 2) p0) t
+                from (select a, translate(left(v, ${PATTERN_MAX_LENGTH}), ${PATTERN_FROM}, ${PATTERN_TO}) p, sum(case when n > 1 then n else ${sample} end)::int n
+                      from g where n > 1 or (hashtext(v) & ${sample - 1}) = 0 group by 1, 2) p0) t
           where rn <= ${topN} group by a
         ),
         len as (
