@@ -93,7 +93,9 @@ function resolveRoles(records: MatchRecord[], opts: RunOptions): RoleMapping {
 async function run(records: MatchRecord[], sources: Uint8Array | null, opts: RunOptions): Promise<{ res: DedupeResult; link: boolean }> {
   const t0 = performance.now();
   const link = sources !== null;
-  const progress = opts.onProgress ?? (() => {});
+  const report = opts.onProgress ?? (() => {});
+  // Progress lines carry the resident set size: memory per phase is part of what we measure.
+  const progress = (msg: string): void => report(`${msg} [rss ${Math.round(process.memoryUsage.rss() / 1048576)} MiB]`);
   const warn = opts.onWarning ?? (() => {});
   const roles = resolveRoles(records, opts);
   const specs = buildComparisonSpecs(roles);
