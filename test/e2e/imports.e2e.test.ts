@@ -95,7 +95,10 @@ describe.skipIf(!enabled)('imports, import quarantine and data quality (Chromium
     await page.getByText('Snapshot taken').waitFor();
     await page.getByTestId('kpi-completeness').click();
     await page.getByTestId('kpi-drilldown').getByText('WEB-5001').waitFor();
-    await page.getByTestId('profile-table').waitFor();
+    await page.getByTestId('profile-table').waitFor({ timeout: 30_000 }).catch(async (err: unknown) => {
+      const alerts = await page.getByRole('alert').allTextContents();
+      throw new Error(`attribute profile not shown (${alerts.join(' | ') || 'no error on the page'}): ${String(err)}`);
+    });
     await page.getByText('Snapshot taken').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
     await screenshot(page, 'quality');
     expect(errors.join('\n')).toBe('');

@@ -13,6 +13,8 @@ const services = await openRuntime(config);
 await services.governance.bootstrapAdmin(config.adminEmail, config.adminPassword);
 const app = await buildApp(services, { logLevel: config.logLevel, secureCookies: false });
 // Until app.ts wires golden records, ingestion and quality itself, register them here as their own tests do.
+// after() loads plugins registered so far (the ingest routes live in one), so hasRoute sees what app.ts added.
+await app.after();
 if (!app.hasRoute({ method: 'GET', url: '/api/v1/review-tasks' })) {
   registerGoldenModuleRoutes(app, createGoldenServices(services));
 }
