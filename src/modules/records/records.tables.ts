@@ -40,7 +40,8 @@ export const sourceRecords = pgTable(
     uniqueIndex('source_records_source_key_uq').on(t.sourceId, t.sourceKey),
     index('source_records_customer_idx').on(t.customerId),
     index('source_records_status_idx').on(t.sourceId, t.status),
-    index('source_records_quality_score_idx').on(t.qualityScore),
+    // (score, id): "worst first" pages in index order; with score alone, ties (most records share a few scores) were sorted at query time.
+    index('source_records_quality_score_idx').on(t.qualityScore, t.id),
     index('source_records_quality_issues_idx').using('gin', t.qualityIssues),
   ],
 );
