@@ -25,7 +25,7 @@ export function useQualitySystem(tier: TierName): () => QualitySystem {
     const t = db();
     const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: t.url, poolSize: 4 });
     await migrateDatabase(database);
-    const services = createServices(database, { sessionTtlHours: 1 });
+    const services = createServices(database, { sessionTtlHours: 1 }, { matchOnArrival: false });
     const quality = services.quality ?? new QualityService(database, services.audit, services.schemas, services.sources);
     const app = await buildApp(services, { logLevel: 'silent' });
     // The server wires the quality routes itself (src/server/app.ts); register them only when it does not.
