@@ -221,12 +221,15 @@ export function ruleSpec(parts: string[]): BlockingRuleSpec {
  */
 export function chooseRules(ds: EncodedDataset, opts: BlockingOptions, fixed?: BlockingRuleSpec[]): BlockedRule[] {
   const out: BlockedRule[] = [];
-  const budget = Math.max(100_000, opts.pairBudgetPerRecord * ds.size);
+  const perRule = Math.max(100_000, opts.pairBudgetPerRecord * ds.size);
+  // All rules together get four times one rule's budget: at scale later (weaker) rules are tightened.
+  let remaining = perRule * 4;
   const specs = fixed ?? CANDIDATE_RULES.map(ruleSpec);
   const hasNames = ds.featureByRole('givenName') !== undefined && ds.featureByRole('familyName') !== undefined;
   for (const spec of specs) {
     // Full-name keys only stand in for missing given/family name columns.
     if (!fixed && hasNames && spec.parts.some((p) => p.startsWith('fullName.'))) continue;
+    const budget = Math.min(perRule, remaining);
     let r = evaluateRule(ds, spec, { ...opts, warn: () => {} });
     // Too many pairs: tighten this rule's block cap (large blocks get split further) before giving up.
     for (let cap = opts.maxBlockSize >> 1; r && r.pairs > budget && cap >= 25; cap >>= 1) r = evaluateRule(ds, spec, { ...opts, maxBlockSize: cap, warn: () => {} });
@@ -240,6 +243,7 @@ export function chooseRules(ds: EncodedDataset, opts: BlockingOptions, fixed?: B
       }
     }
     out.push(r);
+    remaining -= r.pairs;
     if (out.length >= 30) break;
   }
   return out;

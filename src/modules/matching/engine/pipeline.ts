@@ -14,7 +14,9 @@ import type { MatchModel, MatchRecord, PairExplanation, RoleMapping } from './ty
 export const DEFAULTS = {
   threshold: 0.5,
   conflictEvidence: -10,
-  /** Clusters merge only if at most this share of cross pairs has negative evidence. */
+  /** Cross pairs further than this below the threshold weight count against a merge. */
+  supportMarginBits: 12,
+  /** Clusters merge only if at most this share of cross pairs counts against the merge. */
   maxNegativeShare: 0.3,
   maxBlockSize: 400,
   pairBudgetPerRecord: 10,
@@ -152,7 +154,9 @@ async function run(records: MatchRecord[], sources: Uint8Array | null, opts: Run
   const clusterOf = clusterRecords(ds.size, pairs.a, pairs.b, pairs.weight, {
     minWeight: minW,
     conflicts: (i, j) => (link && ds.source.data[i] === ds.source.data[j] ? false : scorer.weight(i, j) - scorer.priorWeight < conflictEvidence),
-    evidence: link ? undefined : (i, j) => scorer.weight(i, j) - scorer.priorWeight,
+    // A cross pair supports a merge when its weight is within supportMarginBits of the threshold:
+    // relative to the threshold, not the prior, so the guard does not loosen as λ shrinks with size.
+    evidence: link ? undefined : (i, j) => scorer.weight(i, j) - (minW - DEFAULTS.supportMarginBits),
     maxNegativeShare: DEFAULTS.maxNegativeShare,
   });
   progress('clustered');
