@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAdminCommands } from './commands/admin.commands.js';
 import { registerConsentCommands } from './commands/consent.commands.js';
 import { registerGenerateCommand } from './commands/generate.command.js';
+import { registerGoldenCommands } from './commands/golden.commands.js';
 import { registerImportCommand } from './commands/import.command.js';
 import { registerQualityCommands } from './commands/quality.commands.js';
 import { registerMatchCommands } from './commands/match.commands.js';
@@ -19,6 +20,7 @@ registerAdminCommands(program);
 registerImportCommand(program);
 registerQualityCommands(program);
 registerConsentCommands(program);
+registerGoldenCommands(program);
 registerMatchCommands(program);
 registerGenerateCommand(program);
 

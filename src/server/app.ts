@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { registerAuditRoutes } from '../modules/audit/audit.routes.js';
 import { registerConsentRoutes, registerPortalRoutes } from '../modules/consent/index.js';
 import { registerCustomerRoutes } from '../modules/customers/customers.routes.js';
+import { registerGoldenModuleRoutes } from '../modules/golden/golden.wiring.js';
 import { registerGovernanceRoutes } from '../modules/governance/governance.routes.js';
 import { registerIngestRoutes } from '../modules/ingest/index.js';
 import { registerQualityRoutes } from '../modules/quality/index.js';
@@ -26,6 +27,8 @@ export type AppOptions = {
   version?: string;
   /** Serve the web console at `/` (default true). */
   console?: boolean;
+  /** Leave out the routes of these modules (tests that register them with their own configuration). */
+  exclude?: ReadonlyArray<'ingest' | 'quality' | 'golden' | 'consent'>;
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -98,13 +101,18 @@ export async function buildApp(services: Services, opts: AppOptions = {}): Promi
   registerSchemaRoutes(app, services.schemas, services.records);
   registerSourceRoutes(app, services.sources);
   registerRecordRoutes(app, services.records);
-  registerIngestRoutes(app, services.ingest);
-  registerQualityRoutes(app, services.quality);
-  registerConsentRoutes(app, services.consent);
-  registerPortalRoutes(app, services.consent.portal);
+  const without = new Set(opts.exclude ?? []);
+  if (!without.has('ingest')) registerIngestRoutes(app, services.ingest);
+  if (!without.has('quality')) registerQualityRoutes(app, services.quality);
+  if (!without.has('golden')) registerGoldenModuleRoutes(app, services);
+  if (!without.has('consent')) {
+    registerConsentRoutes(app, services.consent);
+    registerPortalRoutes(app, services.consent.portal);
+  }
   registerCustomerRoutes(app, services.customers);
   registerAuditRoutes(app, services.audit);
 
-  if (opts.console !== false) await registerConsole(app);
+  // Registered as a plugin (not awaited) so callers can still add routes before `ready()`.
+  if (opts.console !== false) void app.register(async (scope) => registerConsole(scope as unknown as HttpApp));
   return app;
 }

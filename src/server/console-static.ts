@@ -53,7 +53,6 @@ function wantsHtml(req: FastifyRequest): boolean {
  * route exists for it yet. Calling it twice is a no-op.
  */
 export async function registerConsole(app: HttpApp, opts: ConsoleOptions = {}): Promise<void> {
-  await app.after();
   if (app.hasRoute({ method: 'GET', url: '/assets/*' })) return;
   const root = resolve(opts.distDir ?? defaultConsoleDir());
   const indexFile = join(root, 'index.html');

@@ -3,6 +3,10 @@ import type { Database } from '../platform/db/database.js';
 import { AuditService } from '../modules/audit/index.js';
 import { createConsentServices, type ConsentServices } from '../modules/consent/index.js';
 import { CustomersService } from '../modules/customers/index.js';
+import { createGoldenServices } from '../modules/golden/golden.wiring.js';
+import type { GoldenService } from '../modules/golden/index.js';
+import type { StewardshipService } from '../modules/stewardship/index.js';
+import type { WebhooksService } from '../modules/webhooks/index.js';
 import { GovernanceService } from '../modules/governance/index.js';
 import { createIngestService, type IngestService } from '../modules/ingest/index.js';
 import { QualityService } from '../modules/quality/index.js';
@@ -21,10 +25,22 @@ export type Services = {
   ingest: IngestService;
   quality: QualityService;
   consent: ConsentServices;
+  golden: GoldenService;
+  stewardship: StewardshipService;
+  webhooks: WebhooksService;
 };
 
 /** The composition root: one instance of each module's service, wired to the database. */
-export function createServices(database: Database, config: Pick<Config, 'sessionTtlHours'> & Partial<Pick<Config, 'dataDir' | 'importDir'>>): Services {
+export type ServiceOptions = {
+  /** Match new records against existing customers as they are written (default true). */
+  matchOnArrival?: boolean;
+};
+
+export function createServices(
+  database: Database,
+  config: Pick<Config, 'sessionTtlHours'> & Partial<Pick<Config, 'dataDir' | 'importDir'>>,
+  opts: ServiceOptions = {},
+): Services {
   const audit = new AuditService(database);
   const governance = new GovernanceService(database, audit, config.sessionTtlHours);
   const schemas = new SchemasService(database, audit, governance);
@@ -39,10 +55,26 @@ export function createServices(database: Database, config: Pick<Config, 'session
       importRoots: config.importDir ? [config.importDir] : undefined,
       // KPIs are snapshotted after every import so the trend shows what each load did.
       afterImport: async (job) => {
-        await quality.snapshotKpis('import', { sourceId: job.sourceId });
+        await quality.snapshotKpis('import', { sourceId: job.sourceId, jobId: job.id });
       },
     },
   );
   const consent = createConsentServices({ database, audit, schemas, sources, records });
-  return { database, audit, governance, schemas, sources, records, customers, ingest, quality, consent };
+  // Turns on match on arrival for every write path (API and imports).
+  const goldenModules = createGoldenServices({ database, audit, schemas, sources, records }, { matchOnArrival: opts.matchOnArrival });
+  return {
+    database,
+    audit,
+    governance,
+    schemas,
+    sources,
+    records,
+    customers,
+    ingest,
+    quality,
+    consent,
+    golden: goldenModules.golden,
+    stewardship: goldenModules.stewardship,
+    webhooks: goldenModules.webhooks,
+  };
 }

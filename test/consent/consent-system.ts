@@ -42,11 +42,11 @@ export function useConsentSystem(tier: TierName, opts: { config?: Partial<Portal
     const t = db();
     const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: t.url, poolSize: 4 });
     await migrateDatabase(database);
-    const services = createServices(database, { sessionTtlHours: 12 });
+    const services = createServices(database, { sessionTtlHours: 12 }, { matchOnArrival: false });
     outboxDir = mkdtempSync(join(tmpdir(), 'custodian-outbox-'));
     const config = readPortalConfig({}, { outboxDir, publicUrl: 'http://portal.test', ...opts.config });
     const cs = createConsentServices(services, config);
-    const app = await buildApp(services, { logLevel: 'silent' });
+    const app = await buildApp(services, { logLevel: 'silent', exclude: ['consent'] });
     registerConsentRoutes(app, cs);
     registerPortalRoutes(app, cs.portal, opts.limits);
     await app.ready();

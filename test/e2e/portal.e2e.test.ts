@@ -33,8 +33,8 @@ describe.skipIf(!available && !ci)('portal in a phone-sized browser (end to end)
     dir = mkdtempSync(join(tmpdir(), 'custodian-e2e-'));
     database = await openDatabase({ dataDir: join(dir, 'pglite') });
     await migrateDatabase(database);
-    services = createServices(database, { sessionTtlHours: 1 });
-    app = await buildApp(services, { logLevel: 'silent' });
+    services = createServices(database, { sessionTtlHours: 1 }, { matchOnArrival: false });
+    app = await buildApp(services, { logLevel: 'silent', exclude: ['consent'] });
     cs = createConsentServices(services, readPortalConfig({}, { dataDir: dir, outboxDir: join(dir, 'outbox'), publicUrl: 'http://127.0.0.1' }));
     registerConsentRoutes(app, cs);
     registerPortalRoutes(app, cs.portal);

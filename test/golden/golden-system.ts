@@ -35,9 +35,9 @@ export function useGoldenSystem(tier: TierName): () => GoldenSystem {
     const t = db();
     const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: t.url, poolSize: 6 });
     await migrateDatabase(database);
-    const services = createServices(database, { sessionTtlHours: 12 });
+    const services = createServices(database, { sessionTtlHours: 12 }, { matchOnArrival: false });
     const g = createGoldenServices(services);
-    const app = await buildApp(services, { logLevel: 'silent' });
+    const app = await buildApp(services, { logLevel: 'silent', exclude: ['golden'] });
     registerGoldenModuleRoutes(app, g);
     await app.ready();
     let n = 0;

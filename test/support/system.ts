@@ -55,14 +55,14 @@ export type System = {
 export const ALL_ROLES: Role[] = ['admin', 'steward', 'agent', 'analyst', 'auditor'];
 
 /** Builds the whole system once per describe block on the given tier: database, services, HTTP app. */
-export function useSystem(tier: TierName, opts: { sessionTtlHours?: number } = {}): () => System {
+export function useSystem(tier: TierName, opts: { sessionTtlHours?: number; matchOnArrival?: boolean } = {}): () => System {
   const db = useTierDatabase(tier);
   let sys: System | undefined;
   beforeAll(async () => {
     const t = db();
     const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: t.url, poolSize: 4 });
     await migrateDatabase(database);
-    const services = createServices(database, { sessionTtlHours: opts.sessionTtlHours ?? 12 });
+    const services = createServices(database, { sessionTtlHours: opts.sessionTtlHours ?? 12 }, { matchOnArrival: opts.matchOnArrival ?? false });
     const app = await buildApp(services, { logLevel: 'silent' });
     await app.ready();
     const exec = async (text: string): Promise<void> => {
@@ -78,9 +78,10 @@ export function useSystem(tier: TierName, opts: { sessionTtlHours?: number } = {
       query: (text, params) => database.raw(text, params),
       exec,
       resetData: async () => {
-        await exec(
-          `ALTER TABLE audit_log DISABLE TRIGGER USER; TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE; ALTER TABLE audit_log ENABLE TRIGGER USER;`,
-        );
+        // Every table of the public schema, so tables added by later modules are reset too.
+        const all = await database.raw<{ t: string }>(`select tablename as t from pg_tables where schemaname = 'public'`);
+        const names = [...new Set([...TABLES, ...all.map((r) => r.t)])].map((n) => `"${n}"`);
+        await exec(`ALTER TABLE audit_log DISABLE TRIGGER USER; TRUNCATE ${names.join(', ')} RESTART IDENTITY CASCADE; ALTER TABLE audit_log ENABLE TRIGGER USER;`);
       },
       key: async (role, o = {}) => {
         keySeq += 1;

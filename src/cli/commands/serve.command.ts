@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { startConsentJobs } from '../../modules/consent/index.js';
+import { startGoldenBackground } from '../../modules/golden/golden.wiring.js';
 import { startDailySnapshots } from '../../modules/quality/index.js';
 import { loadConfig } from '../../platform/config/config.js';
 import { buildApp } from '../../server/app.js';
@@ -27,6 +28,7 @@ export function registerServeCommand(program: Command): void {
         }, SEAL_EVERY_MS);
         sealer.unref();
         const daily = startDailySnapshots(services.quality, services.database);
+        const goldenJobs = startGoldenBackground(services.database, { onError: (err: unknown) => app.log.error({ err }, 'webhook delivery failed') });
         const consentJobs = startConsentJobs(services.consent, { onError: (err: unknown) => app.log.error({ err }, 'consent jobs failed') });
         await app.listen({ port: config.port, host: config.host });
         const addr = app.server.address();
@@ -48,6 +50,7 @@ export function registerServeCommand(program: Command): void {
           clearInterval(sealer);
           daily.stop();
           await consentJobs.stop();
+          await goldenJobs.stop();
           await app.close();
           await services.audit.seal().catch(() => undefined);
           await services.database.close();

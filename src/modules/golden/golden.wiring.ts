@@ -17,10 +17,10 @@ type Deps = { database: Database; audit: AuditService; schemas: SchemasService; 
  * Golden records, stewardship and webhooks over the existing services. Also turns on match on arrival:
  * from here on every records write (API, import, quarantine) asks the matcher which customer a new record joins.
  */
-export function createGoldenServices(s: Deps): GoldenServices {
+export function createGoldenServices(s: Deps, opts: { matchOnArrival?: boolean } = {}): GoldenServices {
   const golden = new GoldenService(s.database, s.audit, s.schemas, s.sources);
   const stewardship = new StewardshipService(s.database, s.audit, s.schemas, s.sources, s.records, golden);
-  stewardship.attachToRecords();
+  if (opts.matchOnArrival !== false) stewardship.attachToRecords();
   const webhooks = new WebhooksService(s.database, s.audit);
   return { golden, stewardship, webhooks };
 }

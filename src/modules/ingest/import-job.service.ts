@@ -273,7 +273,7 @@ export class ImportJobService {
       const o = job.options as StoredOptions;
       const [source] = [...(await this.deps.sources.byIds([job.sourceId])).values()];
       if (!source) throw new FileFormatError('unknown_source', `source ${job.sourceId} no longer exists`);
-      const ctx: WriteContext & { dateFormats?: Record<string, string> } = { ...(await this.deps.records.writeContext(source)), dateFormats: o.dateFormats };
+      const ctx: WriteContext & { dateFormats?: Record<string, string> } = { ...(await this.deps.records.writeContext(source)), dateFormats: o.dateFormats, verifiedBy: 'import-rule' };
       reader = await this.open(job.filePath, o);
       const mapping = reader.headers ? buildMapping(reader.headers, ctx.definition, { map: o.map, key: o.key }) : null;
       const mapper = new RowMapper(ctx.definition, reader.headers, mapping, { map: o.map, key: o.key, strictColumns: o.format === 'csv' });

@@ -55,10 +55,10 @@ export function useIngestSystem(tier: TierName): () => IngestSystem {
     const t = db();
     const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: t.url, poolSize: 4 });
     await migrateDatabase(database);
-    const services = createServices(database, { sessionTtlHours: 12 });
+    const services = createServices(database, { sessionTtlHours: 12 }, { matchOnArrival: false });
     const dir = mkdtempSync(join(tmpdir(), 'custodian-ingest-'));
     const ingest = createIngestService(services, { dataDir: dir });
-    const app = await buildApp(services, { logLevel: 'silent' });
+    const app = await buildApp(services, { logLevel: 'silent', exclude: ['ingest'] });
     registerIngestRoutes(app, ingest);
     await app.ready();
     const admin = Actor.system('test');
