@@ -27,7 +27,11 @@ export function registerServeCommand(program: Command): void {
           services.audit.seal().catch((err: unknown) => app.log.error({ err }, 'audit sealing failed'));
         }, SEAL_EVERY_MS);
         sealer.unref();
-        const daily = startDailySnapshots(services.quality, services.database);
+        // The daily pass reads every record; give a freshly started server 15 minutes before the first one.
+        const daily = startDailySnapshots(services.quality, services.database, {
+          firstCheckAfterMs: 15 * 60_000,
+          onError: (err: unknown) => app.log.error({ err }, 'daily quality snapshot failed'),
+        });
         const goldenJobs = startGoldenBackground(services.database, { onError: (err: unknown) => app.log.error({ err }, 'webhook delivery failed') });
         const consentJobs = startConsentJobs(services.consent, { onError: (err: unknown) => app.log.error({ err }, 'consent jobs failed') });
         await app.listen({ port: config.port, host: config.host });

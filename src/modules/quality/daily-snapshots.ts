@@ -9,6 +9,8 @@ const DAILY_LOCK_KEY = 727_170_301;
 export type DailySnapshotOptions = {
   /** How often to check whether today's snapshot is due (default hourly). */
   checkEveryMs?: number;
+  /** Delay of the first check after start-up (default 5 s); servers wait longer so start-up stays light. */
+  firstCheckAfterMs?: number;
   now?: () => Date;
   onError?: (err: unknown) => void;
 };
@@ -47,7 +49,7 @@ export function startDailySnapshots(service: QualityService, database: Database,
   };
   const timer = setInterval(() => void tick(), opts.checkEveryMs ?? 3_600_000);
   timer.unref();
-  const first = setTimeout(() => void tick(), 5_000);
+  const first = setTimeout(() => void tick(), opts.firstCheckAfterMs ?? 5_000);
   first.unref();
   return {
     stop: () => {
