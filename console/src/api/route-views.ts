@@ -1,42 +1,14 @@
-// Response shapes that the server declares inside its route files (not exported from a *.schemas.ts module yet):
-// `/auth/me` (governance.routes.ts), `/audit` and `/audit/verify` (audit.routes.ts). The e2e suite compares these
-// with the server's OpenAPI document (test/e2e/console.e2e.test.ts), so a change on either side fails a test.
-import { z } from 'zod';
+// The response shapes of `/auth/me`, `/audit` and `/audit/verify`, re-exported from the server's schema modules
+// (the e2e suite compares them with the server's OpenAPI document).
+import { auditEntryView, auditVerifyView } from '../../../src/modules/audit/audit.schemas.js';
+import type { AuditEntryView, AuditVerifyView } from '../../../src/modules/audit/audit.schemas.js';
+import { meView } from '../../../src/modules/governance/governance.schemas.js';
+import type { MeView } from '../../../src/modules/governance/governance.schemas.js';
 
-export const meView = z.object({
-  type: z.string(),
-  id: z.string().nullable(),
-  name: z.string().nullable(),
-  roles: z.array(z.string()),
-  permissions: z.array(z.string()),
-  businessAreaIds: z.array(z.string()),
-});
-export type Me = z.infer<typeof meView>;
-
-export const auditEntryView = z.object({
-  seq: z.number(),
-  id: z.string(),
-  at: z.string(),
-  actorType: z.string(),
-  actorId: z.string().nullable(),
-  action: z.string(),
-  entityType: z.string(),
-  entityId: z.string().nullable(),
-  requestId: z.string().nullable(),
-  ip: z.string().nullable(),
-  payload: z.unknown(),
-  sealed: z.boolean(),
-});
-export type AuditEntry = z.infer<typeof auditEntryView>;
-
-export const auditVerifyView = z.object({
-  ok: z.boolean(),
-  checked: z.number(),
-  unsealed: z.number(),
-  redacted: z.number(),
-  firstBroken: z.object({ seq: z.number(), id: z.string(), chainPos: z.number().nullable(), reason: z.string() }).nullable(),
-});
-export type AuditVerifyResult = z.infer<typeof auditVerifyView>;
+export { auditEntryView, auditVerifyView, meView };
+export type Me = MeView;
+export type AuditEntry = AuditEntryView;
+export type AuditVerifyResult = AuditVerifyView;
 
 /** The shapes above by route, for the contract check against /api/openapi.json. */
 export const ROUTE_VIEWS = {

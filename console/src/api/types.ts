@@ -8,7 +8,8 @@ import type { ApiKeyView, BusinessAreaView, UserView } from '@server/modules/gov
 import type { AttributeDefinition, SchemaDefinition } from '@server/modules/schemas/definition.js';
 import type { ImportJobView, QuarantineView, ResubmitResult } from '@server/modules/ingest/ingest.schemas.js';
 import type { KpiView, ProfileView, QualityRecordView, SnapshotView, StaleItemView } from '@server/modules/quality/quality.schemas.js';
-import type { AuditEntry, AuditVerifyResult, Me } from './route-views';
+import type { AuditEntryView as AuditEntry, AuditVerifyView as AuditVerifyResult } from '@server/modules/audit/audit.schemas.js';
+import type { MeView as Me } from '@server/modules/governance/governance.schemas.js';
 
 export type { CustomerSummary, CustomerView, RecordQualityView, RecordView, RecordVersionView, WriteResult, SchemaView, SchemaVersionView, SourceView, ApiKeyView, BusinessAreaView, UserView, AttributeDefinition, SchemaDefinition, AuditEntry, AuditVerifyResult, Me, ImportJobView, QuarantineView, ResubmitResult, KpiView, ProfileView, QualityRecordView, SnapshotView, StaleItemView };
 

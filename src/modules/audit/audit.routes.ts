@@ -2,30 +2,8 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth-hook.js';
 import { stdErrors } from '../../platform/http/common.schemas.js';
 import type { HttpApp } from '../../platform/http/types.js';
+import { auditEntryView, auditVerifyView } from './audit.schemas.js';
 import type { AuditService } from './audit.service.js';
-
-const entryView = z.object({
-  seq: z.number(),
-  id: z.string(),
-  at: z.string(),
-  actorType: z.string(),
-  actorId: z.string().nullable(),
-  action: z.string(),
-  entityType: z.string(),
-  entityId: z.string().nullable(),
-  requestId: z.string().nullable(),
-  ip: z.string().nullable(),
-  payload: z.unknown(),
-  sealed: z.boolean(),
-});
-
-const verifyView = z.object({
-  ok: z.boolean(),
-  checked: z.number(),
-  unsealed: z.number(),
-  redacted: z.number(),
-  firstBroken: z.object({ seq: z.number(), id: z.string(), chainPos: z.number().nullable(), reason: z.string() }).nullable(),
-});
 
 export function registerAuditRoutes(app: HttpApp, audit: AuditService): void {
   app.get('/api/v1/audit', {
@@ -42,7 +20,7 @@ export function registerAuditRoutes(app: HttpApp, audit: AuditService): void {
         before: z.coerce.number().int().min(1).optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
       }),
-      response: { 200: z.object({ items: z.array(entryView), nextBefore: z.number().nullable() }), ...stdErrors },
+      response: { 200: z.object({ items: z.array(auditEntryView), nextBefore: z.number().nullable() }), ...stdErrors },
     },
   }, async (req) => {
     const q = req.query;
@@ -59,7 +37,7 @@ export function registerAuditRoutes(app: HttpApp, audit: AuditService): void {
     return { items, nextBefore: items.length === q.limit ? items[items.length - 1]!.seq : null };
   });
 
-  app.post('/api/v1/audit/verify', { schema: { tags: ['audit'], summary: 'Verify the hash chain; names the first broken entry', response: { 200: verifyView, ...stdErrors } } }, async (req) => {
+  app.post('/api/v1/audit/verify', { schema: { tags: ['audit'], summary: 'Verify the hash chain; names the first broken entry', response: { 200: auditVerifyView, ...stdErrors } } }, async (req) => {
     actorOf(req).require('audit:read');
     return audit.verify();
   });

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { Database, Executor } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
-import { AppError } from '../../platform/errors/app-error.js';
 import { newId } from '../../platform/ids.js';
 import { entryHash, GENESIS_HASH, payloadDigest } from './audit-hash.js';
 
@@ -145,19 +144,7 @@ export class AuditService {
         const hashes: string[] = [];
         for (const r of pending) {
           pos += 1;
-          const hash = entryHash(prev, {
-            chainPos: pos,
-            id: r.id,
-            atMs: Number(r.at_ms),
-            actorType: r.actor_type,
-            actorId: r.actor_id,
-            action: r.action,
-            entityType: r.entity_type,
-            entityId: r.entity_id,
-            requestId: r.request_id,
-            ip: r.ip,
-            payloadDigest: r.payload_digest,
-          });
+          const hash = rowHash(prev, pos, r);
           seqs.push(Number(r.seq));
           positions.push(pos);
           prevs.push(prev);
@@ -190,37 +177,18 @@ export class AuditService {
             from audit_log where chain_pos >= ${expectedPos} order by chain_pos limit ${VERIFY_PAGE}`,
       );
       for (const r of page) {
-        const broken = (reason: string): VerifyResult => ({
-          ok: false,
-          checked,
-          unsealed: 0,
-          redacted,
-          firstBroken: { seq: Number(r.seq), id: r.id, chainPos: Number(r.chain_pos), reason },
-        });
-        if (Number(r.chain_pos) !== expectedPos) {
-          return withUnsealed(await this.unsealedCount(), broken(`entry at chain position ${expectedPos} is missing`));
+        const hash = rowHash(prev, expectedPos, r);
+        let reason: string | null = null;
+        if (Number(r.chain_pos) !== expectedPos) reason = `entry at chain position ${expectedPos} is missing`;
+        else if (r.prev_hash !== prev) reason = 'previous-hash link does not match';
+        else if (r.payload !== null && payloadDigest(r.payload) !== r.payload_digest) reason = 'payload was changed';
+        else if (hash !== r.hash) reason = 'entry fields were changed';
+        if (reason) {
+          const firstBroken = { seq: Number(r.seq), id: r.id, chainPos: Number(r.chain_pos), reason };
+          return { ok: false, checked, unsealed: await this.unsealedCount(), redacted, firstBroken };
         }
-        if (r.prev_hash !== prev) return withUnsealed(await this.unsealedCount(), broken('previous-hash link does not match'));
-        if (r.payload === null) {
-          if (r.payload_digest !== NULL_DIGEST) redacted += 1;
-        }
-        else if (payloadDigest(r.payload) !== r.payload_digest) {
-          return withUnsealed(await this.unsealedCount(), broken('payload was changed'));
-        }
-        const hash = entryHash(prev, {
-          chainPos: expectedPos,
-          id: r.id,
-          atMs: Number(r.at_ms),
-          actorType: r.actor_type,
-          actorId: r.actor_id,
-          action: r.action,
-          entityType: r.entity_type,
-          entityId: r.entity_id,
-          requestId: r.request_id,
-          ip: r.ip,
-          payloadDigest: r.payload_digest,
-        });
-        if (hash !== r.hash) return withUnsealed(await this.unsealedCount(), broken('entry fields were changed'));
+        // A NULL payload whose digest is not that of null was redacted by erasure; the chain still holds.
+        if (r.payload === null && r.payload_digest !== NULL_DIGEST) redacted += 1;
         prev = hash;
         expectedPos += 1;
         checked += 1;
@@ -280,11 +248,20 @@ export class AuditService {
     return Number(r[0]?.n ?? 0);
   }
 
-  static assertLimit(limit: number): void {
-    if (limit < 1 || limit > 1000) throw new AppError('BAD_REQUEST', 'limit must be between 1 and 1000');
-  }
 }
 
-function withUnsealed(unsealed: number, r: VerifyResult): VerifyResult {
-  return { ...r, unsealed };
+function rowHash(prev: string, chainPos: number, r: SealRow): string {
+  return entryHash(prev, {
+    chainPos,
+    id: r.id,
+    atMs: Number(r.at_ms),
+    actorType: r.actor_type,
+    actorId: r.actor_id,
+    action: r.action,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    requestId: r.request_id,
+    ip: r.ip,
+    payloadDigest: r.payload_digest,
+  });
 }

@@ -1,2 +1,3 @@
 export { AuditService } from './audit.service.js';
 export type { AuditEntry, AuditInput, AuditQuery, VerifyResult } from './audit.service.js';
+export * from './audit.schemas.js';

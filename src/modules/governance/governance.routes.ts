@@ -3,16 +3,8 @@ import { actorOf, SESSION_COOKIE } from '../../platform/http/auth-hook.js';
 import { idParam, stdErrors } from '../../platform/http/common.schemas.js';
 import type { HttpApp } from '../../platform/http/types.js';
 import type { GovernanceService } from './governance.service.js';
-import { apiKeyView, businessAreaView, createApiKeySchema, createBusinessAreaSchema, createUserSchema, loginSchema, updateUserSchema, userView } from './governance.schemas.js';
+import { apiKeyView, meView, businessAreaView, createApiKeySchema, createBusinessAreaSchema, createUserSchema, loginSchema, updateUserSchema, userView } from './governance.schemas.js';
 
-const meView = z.object({
-  type: z.string(),
-  id: z.string().nullable(),
-  name: z.string().nullable(),
-  roles: z.array(z.string()),
-  permissions: z.array(z.string()),
-  businessAreaIds: z.array(z.string()),
-});
 
 export function registerGovernanceRoutes(app: HttpApp, governance: GovernanceService, opts: { secureCookies: (proto: string) => boolean }): void {
   app.post('/api/v1/auth/login', {

@@ -73,3 +73,14 @@ export const businessAreaView = z.object({
   createdAt: z.string(),
 });
 export type BusinessAreaView = z.infer<typeof businessAreaView>;
+
+// `GET /api/v1/auth/me`: the signed-in actor with its roles and effective permissions.
+export const meView = z.object({
+  type: z.string(),
+  id: z.string().nullable(),
+  name: z.string().nullable(),
+  roles: z.array(z.string()),
+  permissions: z.array(z.string()),
+  businessAreaIds: z.array(z.string()),
+});
+export type MeView = z.infer<typeof meView>;

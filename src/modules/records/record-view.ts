@@ -5,8 +5,6 @@ import type { SchemaDefinition } from '../schemas/index.js';
 import type { StoredRecordRow } from './record-writer.js';
 import type { RecordView } from './records.schemas.js';
 
-export type Masker = { privacyOf(attr: string): PrivacyLevel };
-
 export function privacyMap(definition: SchemaDefinition): Map<string, PrivacyLevel> {
   return new Map(definition.attributes.map((a) => [a.name, a.privacy]));
 }
