@@ -4,6 +4,7 @@
 // Usage: npm run bench:golden [-- --records 1000000 --single 500 --events 300]   (node --expose-gc for the memory figure)
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { generateCustomers } from '../src/devtools/generator/index.js';
 import { createGoldenServices } from '../src/modules/golden/golden.wiring.js';
 import { WebhookDeliveryWorker } from '../src/modules/webhooks/index.js';
@@ -19,6 +20,8 @@ const RECORDS = Number(args.get('records') ?? 1_000_000);
 const SINGLE = Number(args.get('single') ?? 500);
 const EVENTS = Number(args.get('events') ?? 300);
 const BATCH = 1000;
+// `--doc 0` leaves docs/benchmarks.md alone (profiling runs at other sizes).
+const WRITE_DOC = args.get('doc') !== '0';
 
 const log = (m: string) => process.stderr.write(`[bench:golden] ${m}\n`);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
@@ -61,6 +64,7 @@ async function main(): Promise<void> {
     await services.schemas.create(actor, { name: 'customer', definition: DEFINITION });
     await services.sources.create(actor, { name: 'crm', schema: 'customer', systemType: 'crm' });
 
+    const loadBefore = loadavg()[0]!;
     // 1. Import with match on arrival, batches of 1,000 (the import path).
     const gen = generateCustomers({ count: RECORDS + SINGLE + EVENTS, seed: 7, duplicateRate: 0.2 });
     const t0 = performance.now();
@@ -145,10 +149,13 @@ async function main(): Promise<void> {
     const hook = [...committed.entries()].filter(([id]) => received.has(id)).map(([id, t]) => received.get(id)! - t);
 
     const perSec = written / importS;
+    const loadAfter = loadavg()[0]!;
+    const ph = stats.phaseMs ?? {};
+    const phases = (['setup', 'lock', 'index', 'score', 'confirm', 'golden', 'tasks'] as const).map((k) => `${k} ${fmt((ph[k] ?? 0) / 1000)} s`).join(', ');
     out.push(
       '## Golden records (issue 5): `npm run bench:golden`',
       '',
-      `Machine: ${machineLine()}. PostgreSQL from \`startPostgres({ durable: true })\` (fsync on), pool of 8, one Node process. Generated US customers (20 % duplicates), 9 attributes, one source.`,
+      `Machine: ${machineLine()}, load average ${fmt(loadBefore)} at the start and ${fmt(loadAfter)} at the end (2 cores shared with other work: compare figures within one run). PostgreSQL from \`startPostgres({ durable: true })\` (fsync on), pool of 8, one Node process. Generated US customers (20 % duplicates), 9 attributes, one source.`,
       '',
       '| measurement | figure | target |',
       '| --- | --- | --- |',
@@ -158,9 +165,10 @@ async function main(): Promise<void> {
       `| single-record write with real-time match (${fmt(SINGLE)} writes, ${fmt(written)} records stored) | p50 ${fmt(pct(lat, 50))} ms, p99 ${fmt(pct(lat, 99))} ms | p99 ≤ 50 ms with 1,000,000 stored |`,
       `| of which match on arrival / golden recompute + review tasks (mean per write) | ${fmt(matchMs)} ms / ${fmt(goldenMs)} ms | — |`,
       `| import time spent in match on arrival / golden recompute + review tasks | ${fmt(stats.assignMs / 1000)} s / ${fmt(stats.afterWriteMs / 1000)} s of ${fmt(importS)} s | — |`,
+      `| of which, by phase (setup = settings, model, first-use bootstrap training; lock = arrival advisory locks; index = warm index get and catch-up; score = MatchIndex match + add; confirm = one candidate query per batch; golden = recompute; tasks = review tasks) | ${phases} | — |`,
       `| commit → webhook delivery (${fmt(hook.length)}/${fmt(EVENTS)} events, poll 100 ms) | p50 ${fmt(pct(hook, 50))} ms, p99 ${fmt(pct(hook, 99))} ms | p99 ≤ 1 s |`,
     );
-    writeBenchSection('golden', out.join('\n'));
+    if (WRITE_DOC) writeBenchSection('golden', out.join('\n'));
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {
     await database.close();

@@ -1,68 +1,150 @@
 // `npm run bench:ingest`: generates seeded customer CSVs (5 % messy values, 20 % duplicates) and imports
 // them through the ingest service into PostgreSQL and PGlite, each import in a child process so its peak
-// RSS is its own. Writes the figures between the bench:ingest markers of docs/benchmarks.md.
-// BENCH_ROWS (default 1,000,000) and BENCH_PGLITE_ROWS (default 200,000) size the runs; DATABASE_URL
-// uses an existing server instead of a throwaway one.
+// RSS is its own: with match on arrival off (the issue 3 target) and on. It also measures the CPU phases
+// alone (read + map, validate + standardize + score) and, on PostgreSQL, profiling the imported source.
+// Writes the figures between the bench:ingest markers of docs/benchmarks.md.
+// BENCH_ROWS (default 1,000,000) and BENCH_PGLITE_ROWS (default 200,000) size the runs; BENCH_MATCH
+// (default "off,on") chooses the matching modes; DATABASE_URL uses an existing server instead of a throwaway one.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeCustomersCsv } from '../src/devtools/generator/index.js';
-import { createIngestService } from '../src/modules/ingest/index.js';
+import { buildMapping } from '../src/modules/ingest/column-mapping.js';
+import { openCsv } from '../src/modules/ingest/csv.reader.js';
+import { RowMapper } from '../src/modules/ingest/row-mapper.js';
+import { resolveRules } from '../src/modules/quality/rules.js';
+import { prepareRecords, type IncomingRecord, type WriteContext } from '../src/modules/records/index.js';
+import { compileSchema, schemaDefinitionSchema } from '../src/modules/schemas/index.js';
 import { Actor } from '../src/platform/auth/actor.js';
 import { migrateDatabase, openDatabase } from '../src/platform/db/database.js';
 import { createServices } from '../src/server/services.js';
 import { startPostgres } from '../test/support/postgres-server.js';
+import { machineLine, writeBenchSection } from './lib/bench-doc.js';
 
-type ChildResult = { rows: number; seconds: number; rowsPerSecond: number; maxRssMiB: number; counters: Record<string, number>; auditMode: string };
+type ImportResult = {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  cpuSeconds: number;
+  maxRssMiB: number;
+  counters: Record<string, number>;
+  profileSeconds: number[];
+  load: string;
+};
+type PhaseResult = { rows: number; readMapPerSecond: number; preparePerSecond: number; maxRssMiB: number };
 
+// The generator's columns, one attribute each (CSV headers map by name).
 const SCHEMA = {
   attributes: [
     { name: 'customer_id', type: 'identifier', privacy: 'public' },
     { name: 'first_name', type: 'text', required: true, privacy: 'public' },
     { name: 'middle_name', type: 'text', privacy: 'public' },
     { name: 'last_name', type: 'text', required: true, privacy: 'public' },
-    { name: 'birth_date', type: 'date', privacy: 'sensitive' },
+    { name: 'date_of_birth', type: 'date', privacy: 'sensitive' },
     { name: 'gender', type: 'text', privacy: 'personal' },
     { name: 'email', type: 'email', privacy: 'personal' },
     { name: 'phone', type: 'phone', privacy: 'personal' },
-    { name: 'address', type: 'address', privacy: 'personal' },
-    { name: 'loyalty_id', type: 'identifier', privacy: 'public' },
+    { name: 'street', type: 'text', privacy: 'personal' },
+    { name: 'city', type: 'text', privacy: 'public' },
+    { name: 'postcode', type: 'text', privacy: 'personal' },
+    { name: 'state', type: 'text', privacy: 'public' },
+    { name: 'country', type: 'country', privacy: 'public' },
+    { name: 'loyalty_card', type: 'identifier', privacy: 'public' },
   ],
   defaultRegion: 'US',
 };
+const BATCH = 5000;
 
-async function child(): Promise<void> {
-  const [, , , file, target, auditMode] = process.argv;
-  const database = await openDatabase(target!.startsWith('postgres') ? { databaseUrl: target, poolSize: 4 } : { dataDir: target });
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
+
+/** Child: one import (and, on PostgreSQL, profiling of the imported source). */
+async function importChild(file: string, target: string, match: boolean): Promise<void> {
+  const database = await openDatabase(target.startsWith('postgres') ? { databaseUrl: target, poolSize: 4 } : { dataDir: target });
   await migrateDatabase(database);
-  const services = createServices(database, { sessionTtlHours: 12 });
+  const services = createServices(database, { sessionTtlHours: 12 }, { matchOnArrival: match });
   const actor = Actor.system('bench');
   await services.schemas.create(actor, { name: 'bench_customer', definition: SCHEMA }).catch(() => undefined);
-  const ingest = createIngestService(services, { dataDir: tmpdir() });
+  const source = `bench_${Date.now()}`;
+  const loadBefore = load();
+  const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const job = await ingest.importFile(actor, file!, { source: `bench_${Date.now()}`, schema: 'bench_customer', batchSize: 2000, auditMode: auditMode as 'record' | 'batch' });
+  const job = await services.ingest.importFile(actor, file, { source, schema: 'bench_customer', batchSize: BATCH });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const profileSeconds: number[] = [];
+  if (database.kind === 'postgres') {
+    await database.raw('vacuum analyze source_records');
+    for (let i = 0; i < 2; i++) {
+      const p0 = performance.now();
+      await services.quality.profile(actor, source);
+      profileSeconds.push((performance.now() - p0) / 1000);
+    }
+  }
   await database.close();
-  const out: ChildResult = {
+  const out: ImportResult = {
     rows: job.counters.read,
     seconds,
     rowsPerSecond: Math.round(job.counters.read / seconds),
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     counters: job.counters,
-    auditMode: auditMode!,
+    profileSeconds,
+    load: `${loadBefore} → ${load()}`,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-function runChild(file: string, target: string, auditMode: string): Promise<ChildResult> {
+/** Child: the CPU phases alone, in batches as the importer runs them (no database). */
+async function phaseChild(file: string): Promise<void> {
+  const definition = schemaDefinitionSchema.parse(SCHEMA);
+  const compiled = compileSchema(definition);
+  const rules = resolveRules(definition, null);
+  const ctx = { source: { defaultRegion: null }, definition, compiled, verifiedBy: 'import-rule' } as unknown as WriteContext;
+  const reader = await openCsv({ path: file, encoding: 'utf-8', delimiter: ',' });
+  const mapper = new RowMapper(definition, reader.headers, buildMapping(reader.headers!, definition, {}), { strictColumns: true });
+  let readMapMs = 0;
+  let prepareMs = 0;
+  let rows = 0;
+  let batch: IncomingRecord[] = [];
+  const prepare = (): void => {
+    const p0 = performance.now();
+    prepareRecords(ctx, rules, batch);
+    prepareMs += performance.now() - p0;
+    batch = [];
+  };
+  let t = performance.now();
+  for await (const r of reader.rows) {
+    const m = mapper.map(r);
+    rows += 1;
+    if (m.ok) batch.push({ key: m.key, values: m.values });
+    const now = performance.now();
+    readMapMs += now - t;
+    if (batch.length >= BATCH) prepare();
+    t = performance.now();
+  }
+  if (batch.length > 0) prepare();
+  await reader.close();
+  const out: PhaseResult = {
+    rows,
+    readMapPerSecond: Math.round(rows / (readMapMs / 1000)),
+    preparePerSecond: Math.round(rows / (prepareMs / 1000)),
+    maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function runChild<T>(args: string[]): Promise<T> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', self, '--child', file, target, auditMode], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', self, '--child', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as ChildResult) : reject(new Error(`bench child exited ${code}`))));
+    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!) as T) : reject(new Error(`bench child exited ${code}`))));
   });
 }
 
@@ -72,67 +154,69 @@ async function generate(rows: number, dir: string): Promise<string> {
   return file;
 }
 
-function section(name: string, body: string): void {
-  const doc = join(process.cwd(), 'docs', 'benchmarks.md');
-  const start = `<!-- bench:${name}:start -->`;
-  const end = `<!-- bench:${name}:end -->`;
-  const block = `${start}\n${body.trim()}\n${end}`;
-  mkdirSync(join(process.cwd(), 'docs'), { recursive: true });
-  let text = existsSync(doc) ? readFileSync(doc, 'utf8') : '# Benchmarks\n\nMeasured figures; every section names the machine it ran on.\n';
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  text = a >= 0 && b > a ? text.slice(0, a) + block + text.slice(b + end.length) : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(doc, text);
-}
+const fmt = (n: number): string => n.toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
   const liteRows = Number(process.env.BENCH_PGLITE_ROWS ?? 200_000);
-  const modes = (process.env.BENCH_AUDIT_MODES ?? 'batch,record').split(',');
+  const matchModes = (process.env.BENCH_MATCH ?? 'off,on').split(',');
   const dir = mkdtempSync(join(tmpdir(), 'custodian-bench-ingest-'));
   const lines: string[] = [];
+  let profileLine = '';
   try {
     const file = await generate(rows, dir);
-    const server = process.env.DATABASE_URL ? null : await startPostgres();
+    const phases = await runChild<PhaseResult>(['phases', file]);
+    console.log('phases:', phases);
+    const server = process.env.DATABASE_URL ? null : await startPostgres({ durable: true });
     const url = process.env.DATABASE_URL ?? server?.url;
+    const row = (db: string, match: string, r: ImportResult): string =>
+      `| ${db} | ${fmt(r.rows)} | ${match} | ${r.seconds.toFixed(1)} s | **${fmt(r.rowsPerSecond)}** | ${r.cpuSeconds.toFixed(1)} s | ${r.maxRssMiB} MiB | ${fmt(r.counters.accepted!)} / ${fmt(r.counters.rejected!)} | ${r.load} |`;
     try {
-      for (const mode of modes) {
+      for (const match of matchModes) {
         if (!url) break;
-        const r = await runChild(file, url, mode);
-        console.log(`postgres ${mode}:`, r);
-        lines.push(`| PostgreSQL | ${fmt(r.rows)} | ${mode} | ${r.seconds.toFixed(1)} s | **${fmt(r.rowsPerSecond)}** | ${r.maxRssMiB} MiB | ${fmt(r.counters.accepted!)} / ${fmt(r.counters.rejected!)} |`);
+        const r = await runChild<ImportResult>(['import', file, url, match]);
+        console.log(`postgres match ${match}:`, r);
+        lines.push(row('PostgreSQL', match, r));
+        if (match === 'off' && r.profileSeconds.length > 0) {
+          profileLine = `Profiling the imported source (\`custodian quality profile\`, ${fmt(r.counters.accepted! + r.counters.rejected!)} records, exact fill rates and distinct counts): ${r.profileSeconds.map((s) => `${s.toFixed(1)} s`).join(', ')} (target ≤ 10 s for 1,000,000 on PostgreSQL).`;
+        }
       }
     } finally {
       await server?.stop();
     }
     const liteFile = await generate(liteRows, dir);
-    for (const mode of modes) {
-      const liteDir = join(dir, `pglite-${mode}`);
-      const r = await runChild(liteFile, liteDir, mode);
-      console.log(`pglite ${mode}:`, r);
-      lines.push(`| PGlite | ${fmt(r.rows)} | ${mode} | ${r.seconds.toFixed(1)} s | **${fmt(r.rowsPerSecond)}** | ${r.maxRssMiB} MiB | ${fmt(r.counters.accepted!)} / ${fmt(r.counters.rejected!)} |`);
+    for (const match of matchModes) {
+      const r = await runChild<ImportResult>(['import', liteFile, join(dir, `pglite-${match}`), match]);
+      console.log(`pglite match ${match}:`, r);
+      lines.push(row('PGlite', match, r));
     }
     const size = (statSync(file).size / 1024 ** 2).toFixed(0);
-    section(
+    writeBenchSection(
       'ingest',
       `## Ingestion (\`npm run bench:ingest\`)
 
-${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.
-Generated customer CSV (seed 7, US/GB, 5 % messy values, 20 % duplicate entities; ${size} MB for ${fmt(rows)} rows), imported with
-validation in batches of 2,000 rows, one transaction per batch (records, history, search terms, events, quarantine, checkpoint).
-Audit mode \`record\` writes one audit entry per changed record (as API writes do); \`batch\` one entry per batch listing record ids and versions.
-Peak RSS is the importing process's \`maxRSS\` (PGlite runs inside it). Standardization is not in this pipeline yet.
+${machineLine()}; PostgreSQL from \`startPostgres({ durable: true })\` (fsync on), pool of 4; PGlite in the importing process.
+Generated customer CSV (seed 7, US/GB, 5 % messy values, 20 % duplicate entities; ${size} MB for ${fmt(rows)} rows; GB numbers fail the
+schema's US phone validation, so about 28 % of rows are quarantined), 14 attributes, imported in batches of ${fmt(BATCH)} rows, one transaction per batch
+(records with standardized values, verification and quality score, version history, search terms, events, one audit entry per batch, quarantine, checkpoint).
+The next batch is read, validated and standardized while the database writes the current one. Peak RSS is the importing process's \`maxRSS\`.
+"Load" is the machine's load average (1 / 5 / 15 min) before → after each run: the box is shared, so compare figures of one run with each other.
 
-| Database | Rows | Audit | Time | Rows/s | Peak RSS | Accepted / quarantined |
-| --- | ---: | --- | ---: | ---: | ---: | ---: |
-${lines.join('\n')}`,
+CPU phases alone (one core, no database): read + map ${fmt(phases.readMapPerSecond)} rows/s; validate + standardize + score ${fmt(phases.preparePerSecond)} rows/s.
+
+| Database | Rows | Match on arrival | Time | Rows/s | Node CPU | Peak RSS | Accepted / quarantined | Load |
+| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |
+${lines.join('\n')}
+
+${profileLine}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
-
-if (process.argv[2] === '--child') await child();
-else await main();
+if (process.argv[2] === '--child') {
+  const [, , , kind, ...rest] = process.argv;
+  if (kind === 'phases') await phaseChild(rest[0]!);
+  else await importChild(rest[0]!, rest[1]!, rest[2] === 'on');
+} else await main();

@@ -19,6 +19,13 @@ const QuarantinePage = lazy(() => import('./pages/QuarantinePage'));
 const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
 const ImportsPage = lazy(() => import('./pages/ImportsPage'));
 const QualityPage = lazy(() => import('./pages/QualityPage'));
+const ReviewQueuePage = lazy(() => import('./pages/golden/ReviewQueuePage'));
+const MergeHistoryPage = lazy(() => import('./pages/golden/MergeHistoryPage'));
+const RematchPage = lazy(() => import('./pages/golden/RematchPage'));
+const WebhooksPage = lazy(() => import('./pages/golden/WebhooksPage'));
+const ConsentPurposesPage = lazy(() => import('./pages/privacy/ConsentPurposesPage'));
+const DsrRequestsPage = lazy(() => import('./pages/privacy/DsrRequestsPage'));
+const OutboxPage = lazy(() => import('./pages/privacy/OutboxPage'));
 
 function FullPageLoader() {
   return (
@@ -86,6 +93,18 @@ export function App() {
         <Route path="/schemas/:id" element={<Guard><SchemaDetailPage /></Guard>} />
         <Route path="/sources" element={<Guard><SourcesPage /></Guard>} />
         <Route path="/sources/:id" element={<Guard><SourcesPage /></Guard>} />
+        <Route path="/review" element={<Guard><ReviewQueuePage /></Guard>} />
+        <Route path="/review/:id" element={<Guard><ReviewQueuePage /></Guard>} />
+        <Route path="/merges" element={<Guard><MergeHistoryPage /></Guard>} />
+        <Route path="/merges/:id" element={<Guard><MergeHistoryPage /></Guard>} />
+        <Route path="/rematch" element={<Guard><RematchPage /></Guard>} />
+        <Route path="/webhooks" element={<Guard><WebhooksPage /></Guard>} />
+        <Route path="/webhooks/:id" element={<Guard><WebhooksPage /></Guard>} />
+        <Route path="/consent" element={<Guard><ConsentPurposesPage /></Guard>} />
+        <Route path="/consent/:id" element={<Guard><ConsentPurposesPage /></Guard>} />
+        <Route path="/dsr" element={<Guard><DsrRequestsPage /></Guard>} />
+        <Route path="/dsr/:id" element={<Guard><DsrRequestsPage /></Guard>} />
+        <Route path="/outbox" element={<Guard><OutboxPage /></Guard>} />
         <Route path="/users" element={<Guard><UsersPage /></Guard>} />
         <Route path="/audit" element={<Guard><AuditPage /></Guard>} />
         <Route path="*" element={<Guard><NotFoundPage /></Guard>} />

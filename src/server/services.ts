@@ -46,7 +46,7 @@ export function createServices(
   const schemas = new SchemasService(database, audit, governance);
   const sources = new SourcesService(database, audit, governance, schemas);
   const records = new RecordsService(database, audit, schemas, sources);
-  const customers = new CustomersService(database, records);
+  const customers = new CustomersService(database, records, schemas);
   const quality = new QualityService(database, audit, schemas, sources);
   const ingest = createIngestService(
     { database, audit, schemas, sources, records },

@@ -1,4 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
+import { proofHash } from '../../src/modules/consent/index.js';
 import { describeTiers } from '../support/tiers.js';
 import { admin, useConsentSystem } from './consent-system.js';
 
@@ -39,6 +40,12 @@ describeTiers('consent ledger', (tier) => {
     const g = grant.json();
     expect(g.event.noticeVersion).toBe(2);
     expect(g.event.proof.hash).toMatch(/^[0-9a-f]{64}$/);
+    // Network identifiers are hashed with a fresh random salt (erased with them), and the hash binds all of it.
+    expect(g.event.proof.salt).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const decision = { customerId: c, purposeId: g.event.purposeId, channel: 'email', status: 'granted' as const, lawfulBasis: g.event.lawfulBasis, noticeVersion: 2, capturedAt: new Date(g.event.capturedAt), validUntil: g.event.validUntil ? new Date(g.event.validUntil) : null, source: 'pos' };
+    const proof = { formId: 'till-7', ip: '10.0.0.7', userAgent: 'POS/1.0' };
+    expect(proofHash({ ...decision, proof: { ...proof, salt: g.event.proof.salt } })).toBe(g.event.proof.hash);
+    expect(proofHash({ ...decision, proof })).not.toBe(g.event.proof.hash);
     expect(await check(c, 'email_marketing', 'email')).toMatchObject({ allowed: true, reason: 'granted', status: 'granted', decidingRecord: { eventId: g.event.id } });
     expect(await check(c, 'email_marketing', 'sms')).toMatchObject({ allowed: false, reason: 'no_consent' });
     const w = await sys().request({ method: 'POST', url: '/api/v1/consent/withdraw', key: agentKey, payload: { customer: c, purpose: 'email_marketing', channel: 'email' } });

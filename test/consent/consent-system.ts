@@ -34,7 +34,7 @@ export type ConsentSystem = {
 let seq = 0;
 
 /** The whole system with the consent, DSR and portal routes registered, once per describe block. */
-export function useConsentSystem(tier: TierName, opts: { config?: Partial<PortalConfig>; limits?: PortalLimits } = {}): () => ConsentSystem {
+export function useConsentSystem(tier: TierName, opts: { config?: Partial<PortalConfig>; limits?: PortalLimits; matchOnArrival?: boolean } = {}): () => ConsentSystem {
   const db = useTierDatabase(tier);
   let sys: ConsentSystem | undefined;
   let outboxDir = '';
@@ -42,7 +42,7 @@ export function useConsentSystem(tier: TierName, opts: { config?: Partial<Portal
     const t = db();
     const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: t.url, poolSize: 4 });
     await migrateDatabase(database);
-    const services = createServices(database, { sessionTtlHours: 12 }, { matchOnArrival: false });
+    const services = createServices(database, { sessionTtlHours: 12 }, { matchOnArrival: opts.matchOnArrival ?? false });
     outboxDir = mkdtempSync(join(tmpdir(), 'custodian-outbox-'));
     const config = readPortalConfig({}, { outboxDir, publicUrl: 'http://portal.test', ...opts.config });
     const cs = createConsentServices(services, config);
@@ -77,6 +77,7 @@ export function useConsentSystem(tier: TierName, opts: { config?: Partial<Portal
   });
   afterAll(async () => {
     if (sys) {
+      await sys.services.stewardship.drain();
       await sys.app.close();
       if (tier === 'postgres') await sys.database.close();
     }

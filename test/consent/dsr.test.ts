@@ -70,6 +70,8 @@ describeTiers('data-subject rights and marketing exports', (tier) => {
   it('tracks requests with deadlines and exports everything about a customer as JSON and CSV', async () => {
     const p = await sys().person({ first_name: 'Ada', last_name: 'Access', email: 'ada@example.com', birth_date: '1970-02-03' });
     await grant(p.customerId);
+    // A portal view: its IP and user agent are personal data the access export must include.
+    await sys().cs.portal.auditView(p.customerId, 'ptk_access', { ip: '203.0.113.5', userAgent: 'AccessPhone/2', requestId: 'req-access-1' });
     const req = await sys().request({ method: 'POST', url: '/api/v1/dsr/requests', key: stewardKey, payload: { customer: p.customerId, kind: 'access', dueInDays: 10 } });
     expect(req.statusCode).toBe(201);
     const due = new Date(req.json().dueAt).getTime();
@@ -80,9 +82,11 @@ describeTiers('data-subject rights and marketing exports', (tier) => {
     expect(json.consents.history).toHaveLength(1);
     expect(json.requests[0]).toMatchObject({ kind: 'access', status: 'open', overdue: false });
     expect(json.audit.some((a: { action: string }) => a.action === 'record.create')).toBe(true);
+    expect(json.networkLog).toEqual([{ requestId: 'req-access-1', ip: '203.0.113.5', userAgent: 'AccessPhone/2', at: expect.any(String) }]);
     const csv = await sys().request({ method: 'GET', url: `/api/v1/dsr/customers/${p.customerId}/export?format=csv`, key: stewardKey });
     expect(csv.body.split('\n')[0]).toBe('section,id,field,value');
     expect(csv.body).toContain('ada@example.com');
+    expect(csv.body).toContain('network,req-access-1,ip,203.0.113.5');
     const done = await sys().request({ method: 'POST', url: `/api/v1/dsr/requests/${req.json().id}/complete`, key: stewardKey, payload: {} });
     expect(done.json().status).toBe('completed');
     expect((await sys().request({ method: 'GET', url: `/api/v1/dsr/customers/${p.customerId}/export`, key: analystKey })).statusCode).toBe(403);

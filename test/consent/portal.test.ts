@@ -57,8 +57,12 @@ describeTiers('self-service portal tokens and actions', (tier) => {
     expect(res.body).not.toContain('1990-01-02'); // sensitive, hidden
     expect(res.body).toContain('We text you offers');
     for (const m of res.body.matchAll(/(?:href|action)="([^"]+)"/g)) expect(m[1]).toMatch(/^\/portal\/[A-Za-z0-9_-]{43}(\/[a-z]+)?(\?format=(json|csv))?$|^\/portal\/assets\//);
-    const audit = await sys().query<{ actor_type: string; ip: string | null; payload: { ip: string; userAgent: string } }>(`select actor_type, ip, payload from audit_log where action = 'portal.view' order by seq desc limit 1`);
-    expect(audit[0]).toMatchObject({ actor_type: 'customer', ip: null, payload: { ip: '10.1.1.1', userAgent: 'PhoneBrowser/1.0' } });
+    // The sealed audit entry holds no network identifiers; its request id leads to them in subject_network_log (erasable).
+    const audit = await sys().query<{ actor_type: string; ip: string | null; payload: Record<string, unknown>; request_id: string }>(`select actor_type, ip, payload, request_id from audit_log where action = 'portal.view' order by seq desc limit 1`);
+    expect(audit[0]).toMatchObject({ actor_type: 'customer', ip: null, payload: { linkId: expect.stringMatching(/.+/) } });
+    expect(Object.keys(audit[0]!.payload)).toEqual(['linkId']);
+    const net = await sys().query(`select ip, user_agent from subject_network_log where request_id = $1`, [audit[0]!.request_id]);
+    expect(net).toEqual([{ ip: '10.1.1.1', user_agent: 'PhoneBrowser/1.0' }]);
   });
 
   it('verifies, corrects, changes consent, downloads, and each form nonce works once', async () => {

@@ -76,7 +76,7 @@ describe('role-aware navigation', () => {
   it('an auditor sees the audit log; an admin sees everything that is enabled', () => {
     expect(visibleNav(perms('auditor')).map((n) => n.path)).toContain('/audit');
     const admin = visibleNav(perms('admin'), { '/imports': false, '/quality': false }).map((n) => n.path);
-    expect(admin).toEqual(['/search', '/quarantine', '/schemas', '/sources', '/users', '/audit']);
+    expect(admin).toEqual(['/search', '/review', '/merges', '/rematch', '/quarantine', '/schemas', '/sources', '/consent', '/dsr', '/outbox', '/webhooks', '/users', '/audit']);
     expect(visibleNav(perms('admin'), { '/imports': true, '/quality': true }).map((n) => n.path)).toContain('/quality');
   });
   it('lands on the requested page when allowed, else the first allowed page', () => {
@@ -86,7 +86,17 @@ describe('role-aware navigation', () => {
     expect(landingPath({ roles: [], permissions: [] }, null)).toBe('/no-access');
   });
   it('detects optional capabilities from OpenAPI paths', () => {
-    expect(featuresFromPaths(['/api/v1/imports/{id}', '/api/v1/customers'])).toEqual({ '/imports': true, '/quality': false });
+    expect(featuresFromPaths(['/api/v1/imports/{id}', '/api/v1/customers', '/api/v1/review-tasks/counts', '/api/v1/dsr/requests'])).toEqual({
+      '/imports': true,
+      '/quality': false,
+      '/review': true,
+      '/merges': false,
+      '/rematch': false,
+      '/webhooks': false,
+      '/consent': false,
+      '/dsr': true,
+      '/outbox': false,
+    });
   });
 });
 

@@ -71,6 +71,13 @@ describeTiers('HTTP customers', (tier) => {
     expect(await ids('/api/v1/customers?name=J%C3%B3hn%20SMITH&fuzzy=false')).toEqual([customerOf.p1]);
   });
 
+  it('fuzzy e-mail search forgives a typo in either part but does not return other people at the same provider', async () => {
+    expect(await ids('/api/v1/customers?q=john.smith@example.com')).toEqual([customerOf.p1]);
+    expect(await ids('/api/v1/customers?q=jonh.smith@example.com')).toEqual([customerOf.p1]);
+    expect(await ids('/api/v1/customers?q=john.smith@exmaple.com')).toEqual([customerOf.p1]);
+    expect(await ids('/api/v1/customers?q=someone.else@example.com')).toEqual([]);
+  });
+
   it('e-mail search is case-insensitive', async () => {
     expect(await ids('/api/v1/customers?email=mary.jones@example.com&fuzzy=false')).toEqual([customerOf.p3]);
     expect(await ids('/api/v1/customers?email=MARY.JONES@EXAMPLE.COM&fuzzy=false')).toEqual([customerOf.p3]);

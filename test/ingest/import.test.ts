@@ -20,6 +20,23 @@ describeTiers('file import', (tier) => {
       [sourceId],
     );
 
+  it('a row for a restricted customer is quarantined (customer_restricted) and the rest of the file goes on', async () => {
+    const src = await sys().source('csv-restricted');
+    const first = await run(sys().file('r1.csv', 'id,first_name,last_name\nR1,Rhea,Frozen\nR2,Otto,Free\n'), { source: 'csv-restricted' });
+    expect(first.counters).toMatchObject({ created: 2, rejected: 0 });
+    const [r1] = await sys().query<{ customer_id: string }>(`select customer_id from source_records where source_id = $1 and source_key = 'R1'`, [src]);
+    await sys().query(`insert into dsr_restrictions (customer_id, reason) values ($1, 'accuracy contested')`, [r1!.customer_id]);
+    const second = await run(sys().file('r2.csv', 'id,first_name,last_name\nR1,Rhea,Changed\nR2,Otto,Moved\n'), { source: 'csv-restricted' });
+    expect(second.state).toBe('completed');
+    expect(second.counters).toEqual({ read: 2, accepted: 1, created: 0, updated: 1, unchanged: 0, rejected: 1 });
+    expect(rules(await quarantine(second.id))).toEqual([[1, 2, 'customer_restricted']]);
+    expect((await records(src)).map((r) => [r.source_key, r.values?.last_name])).toEqual([['R1', 'Frozen'], ['R2', 'Moved']]);
+    // Resubmitting it from quarantine leaves it open with the same reason while the restriction lasts.
+    const resub = await sys().ingest.quarantine.resubmit(sys().admin, { job: second.id, all: true });
+    expect(resub.results.map((r) => [r.row, r.outcome, r.errors.map((e) => e.rule).join()])).toEqual([[1, 'skipped', 'customer_restricted']]);
+    expect((await records(src)).map((r) => r.values?.last_name)).toEqual(['Frozen', 'Moved']);
+  });
+
   it('imports a CSV mapped by synonyms: address parts, extras kept, invalid rows quarantined with reasons', async () => {
     const src = await sys().source('csv-basic');
     const path = sys().file(

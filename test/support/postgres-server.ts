@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
-export type PostgresServer = { url: string; stop(): Promise<void> };
+/** `socketUrl`: the same server over its Unix-domain socket (cheaper than loopback TCP on one machine). */
+export type PostgresServer = { url: string; socketUrl?: string; stop(): Promise<void> };
 
 const MIN_MAJOR = 15;
 const READY_TIMEOUT_MS = 30_000;
@@ -251,7 +252,7 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<P
       })();
       return stopped;
     };
-    return { url, stop };
+    return { url, socketUrl: `postgres://postgres@/postgres?host=${encodeURIComponent(dir)}&port=${port}`, stop };
   }
   removeDir();
   process.off('exit', removeDir);

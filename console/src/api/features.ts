@@ -16,5 +16,5 @@ export function useFeatures(): NavFeatures {
     retry: 1,
   });
   // Until known, hide optional pages rather than flash links that may not work.
-  return q.data ?? { '/imports': false, '/quality': false };
+  return q.data ?? { '/imports': false, '/quality': false, '/review': false, '/merges': false, '/rematch': false, '/webhooks': false, '/consent': false, '/dsr': false, '/outbox': false };
 }

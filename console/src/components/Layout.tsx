@@ -6,7 +6,7 @@ import { useMe, useSession } from '../auth/session';
 import { visibleNav, type NavItem } from '../lib/nav';
 import { ShieldIcon } from './icons';
 
-const GROUPS: NavItem['group'][] = ['Customers', 'Data', 'Governance'];
+const GROUPS: NavItem['group'][] = ['Customers', 'Stewardship', 'Data', 'Privacy', 'Governance'];
 
 function initials(name: string | null): string {
   const s = (name ?? '?').replace(/@.*/, '');

@@ -6,5 +6,12 @@ export function featuresFromPaths(paths: readonly string[]): NavFeatures {
   return {
     '/imports': has('/api/v1/imports'),
     '/quality': has('/api/v1/quality'),
+    '/review': has('/api/v1/review-tasks'),
+    '/merges': has('/api/v1/merges'),
+    '/rematch': has('/api/v1/rematch-jobs'),
+    '/webhooks': has('/api/v1/webhooks'),
+    '/consent': has('/api/v1/consent'),
+    '/dsr': has('/api/v1/dsr'),
+    '/outbox': has('/api/v1/portal'),
   };
 }

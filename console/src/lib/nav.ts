@@ -7,7 +7,7 @@ export type NavItem = {
   label: string;
   /** The user needs every listed permission to see the entry and open the page. */
   requires: readonly Permission[];
-  group: 'Customers' | 'Data' | 'Governance';
+  group: 'Customers' | 'Stewardship' | 'Data' | 'Privacy' | 'Governance';
   /**
    * Roles the page is meant for (any one suffices); absent: everyone with the permissions. Permissions say what
    * the API allows; the audience keeps each role's console focused (an agent gets lookup and customer pages).
@@ -23,11 +23,18 @@ const DATA_TEAM: readonly Role[] = ['admin', 'steward', 'analyst'];
 export const NAV: readonly NavItem[] = [
   { path: '/search', label: 'Customer search', requires: ['customers:read'], group: 'Customers', description: 'Find a customer by name, e-mail, phone, source key or id' },
   { path: '/customers', label: 'Customer', requires: ['customers:read'], group: 'Customers', inNav: false, description: 'One customer: golden record, sources, history' },
+  { path: '/review', label: 'Review queue', requires: ['stewardship:review'], group: 'Stewardship', description: 'Suspected duplicates waiting for a steward: match or not' },
+  { path: '/merges', label: 'Merge history', requires: ['golden:merge'], group: 'Stewardship', description: 'Every merge with its evidence; undo one with unmerge' },
+  { path: '/rematch', label: 'Re-match', requires: ['golden:configure'], group: 'Stewardship', description: 'Re-run matching over a source or the whole store, with a dry run first' },
   { path: '/imports', label: 'Imports', requires: ['records:write', 'sources:read'], audience: DATA_TEAM, group: 'Data', description: 'Upload a file, map columns, validate and load it' },
   { path: '/quarantine', label: 'Quarantine', requires: ['records:read'], audience: DATA_TEAM, group: 'Data', description: 'Rejected records waiting to be fixed and resubmitted' },
   { path: '/quality', label: 'Data quality', requires: ['records:read'], audience: DATA_TEAM, group: 'Data', description: 'Completeness, validity, duplicates and freshness over time' },
   { path: '/schemas', label: 'Schemas', requires: ['schemas:read'], audience: [...DATA_TEAM, 'auditor'], group: 'Data', description: 'The shape of a customer record, versioned' },
   { path: '/sources', label: 'Sources', requires: ['sources:read'], audience: [...DATA_TEAM, 'auditor'], group: 'Data', description: 'Source systems and their provenance' },
+  { path: '/consent', label: 'Consent purposes', requires: ['consent:read'], audience: ['admin', 'steward', 'auditor'], group: 'Privacy', description: 'Purposes, channels and the notice text customers saw, versioned' },
+  { path: '/dsr', label: 'Data-subject requests', requires: ['dsr:manage'], group: 'Privacy', description: 'Access, erasure, restriction requests and their deadlines' },
+  { path: '/outbox', label: 'Outbox', requires: ['consent:admin'], group: 'Privacy', description: 'Verification e-mails written in development instead of sent' },
+  { path: '/webhooks', label: 'Webhooks', requires: ['webhooks:manage'], group: 'Governance', description: 'Subscriptions to change events and their delivery logs' },
   { path: '/users', label: 'Users & API keys', requires: ['users:manage'], group: 'Governance', description: 'Who can sign in, and keys for integrations' },
   { path: '/audit', label: 'Audit log', requires: ['audit:read'], group: 'Governance', description: 'Every change and sensitive read, tamper-evident' },
 ];

@@ -12,6 +12,8 @@ import { buildTimeline, describeChange, type HistoryVersion } from '../lib/histo
 import { issueLabel } from '../lib/kpis';
 import { customerQuality, scoreColor, type AttributeInfo } from '../lib/quality';
 import { attributeLabel, formatValue, isMasked } from '../lib/values';
+import { CustomerGoldenPanel } from './customer/CustomerGoldenPanel';
+import { CustomerPrivacyPanel } from './customer/CustomerPrivacyPanel';
 
 export default function CustomerPage() {
   const { id = '' } = useParams();
@@ -194,6 +196,10 @@ export default function CustomerPage() {
           </Stack>
         </Grid.Col>
       </Grid>
+
+      {/* Golden-record actions (merges, unmerge) and privacy (consents, verification link) live in their own files. */}
+      <CustomerGoldenPanel customerId={c.id} />
+      <CustomerPrivacyPanel customerId={c.id} />
 
       <Box mt="xl">
         <SectionTitle title="History" hint="Every version of every source record, newest first" />

@@ -13,6 +13,7 @@ import { DataTable } from '../components/DataTable';
 import { describeError } from '../lib/errors';
 import { issueLabel, KPI_TILES, kpiFor, pct, tileTone, tileValue, trend, type KpiKey } from '../lib/kpis';
 import { formatValue } from '../lib/values';
+import { ConsentCoverageCard } from './quality/ConsentCoverageCard';
 
 const TONE: Record<string, string> = { good: 'teal', warn: 'yellow', bad: 'red', neutral: 'indigo' };
 const METRICS = [
@@ -139,6 +140,8 @@ export default function QualityPage() {
               withDots
             />
           </Paper>
+
+          <ConsentCoverageCard />
 
           <Profile source={scope ?? sources.data?.items[0]?.id ?? null} sources={sources.data?.items ?? []} onPick={(id) => set('source', id)} />
         </Stack>

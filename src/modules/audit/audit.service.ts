@@ -10,6 +10,8 @@ export type AuditInput = {
   entityType: string;
   entityId?: string | null;
   payload?: unknown;
+  /** The request this entry belongs to when one write serves several requests (coalesced single-record writes). */
+  request?: { requestId: string | null; ip: string | null };
 };
 
 export type AuditEntry = {
@@ -92,11 +94,13 @@ export class AuditService {
     const digests = inputs.map((i) => payloadDigest(i.payload ?? null));
     await ex.execute(sql`
       insert into audit_log (id, actor_type, actor_id, action, entity_type, entity_id, request_id, ip, payload, payload_digest, txid)
-      select u.id, ${actor.type}, ${actor.id ?? actor.name}, u.action, u.entity_type, u.entity_id, ${actor.requestId}, ${actor.ip},
+      select u.id, ${actor.type}, ${actor.id ?? actor.name}, u.action, u.entity_type, u.entity_id, u.request_id, u.ip,
              u.payload::jsonb, u.digest, pg_current_xact_id()::text
       from unnest(${sql.param(ids)}::text[], ${sql.param(inputs.map((i) => i.action))}::text[], ${sql.param(inputs.map((i) => i.entityType))}::text[],
-                  ${sql.param(inputs.map((i) => i.entityId ?? null))}::text[], ${sql.param(payloads)}::text[], ${sql.param(digests)}::text[])
-           as u(id, action, entity_type, entity_id, payload, digest)`);
+                  ${sql.param(inputs.map((i) => i.entityId ?? null))}::text[], ${sql.param(payloads)}::text[], ${sql.param(digests)}::text[],
+                  ${sql.param(inputs.map((i) => (i.request ? i.request.requestId : actor.requestId)))}::text[],
+                  ${sql.param(inputs.map((i) => (i.request ? i.request.ip : actor.ip)))}::text[])
+           as u(id, action, entity_type, entity_id, payload, digest, request_id, ip)`);
   }
 
   /**

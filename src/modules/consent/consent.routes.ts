@@ -6,7 +6,8 @@ import { closeRequestBody, createRequestBody, eraseBody, rectifyBody, restrictBo
 import { createLinkBody } from '../portal/portal.service.js';
 import type { ConsentServices } from './consent.composition.js';
 import { toCsv } from './csv-out.js';
-import { checkQuery, checkResultView, createChannelBody, createPurposeBody, importConsentBody, marketingExportBody, recordConsentBody, updatePurposeBody, withdrawBody } from './consent.schemas.js';
+import { checkQuery, checkResultView, createChannelBody, createPurposeBody, importConsentBody, marketingExportBody, recordConsentBody, restrictionStatusView, updatePurposeBody, withdrawBody } from './consent.schemas.js';
+import { restrictionStatus } from './restriction-status.js';
 
 const formatQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
 const customerParam = z.object({ id: z.string().min(1).max(200) });
@@ -97,6 +98,9 @@ export function registerConsentRoutes(app: HttpApp, s: ConsentServices): void {
   );
   app.post('/api/v1/dsr/customers/:id/restriction', { schema: { tags: ['dsr'], summary: 'Restrict processing (no processing, exports or contact) until lifted', params: customerParam, body: restrictBody.optional() } }, async (req, reply) =>
     reply.status(201).send(await dsr.restrict(actorOf(req), req.params.id, req.body ?? {})),
+  );
+  app.get('/api/v1/dsr/customers/:id/restriction', { schema: { tags: ['dsr'], summary: 'Whether processing of the customer is restricted', params: customerParam, response: { 200: restrictionStatusView, ...stdErrors } } }, async (req) =>
+    restrictionStatus(actorOf(req), dsr, req.params.id),
   );
   app.delete('/api/v1/dsr/customers/:id/restriction', { schema: { tags: ['dsr'], summary: 'Lift a restriction', params: customerParam } }, async (req) => dsr.liftRestriction(actorOf(req), req.params.id));
   app.get('/api/v1/dsr/tombstones', { schema: { tags: ['dsr'], summary: 'Erased customers (no personal data)' } }, async (req) => ({ items: await dsr.listTombstones(actorOf(req)) }));

@@ -103,7 +103,9 @@ export const purposeView = z.object({
 export type PurposeView = z.infer<typeof purposeView>;
 
 export const noticeVersionView = z.object({ version: z.number(), text: z.string(), createdAt: z.string(), createdBy: z.string().nullable() });
+export type NoticeVersionView = z.infer<typeof noticeVersionView>;
 export const channelView = z.object({ key: z.string(), name: z.string() });
+export type ChannelView = z.infer<typeof channelView>;
 
 export const consentEventView = z.object({
   id: z.string(),
@@ -168,3 +170,9 @@ export const coverageView = z.object({
   computedAt: z.string(),
 });
 export type CoverageView = z.infer<typeof coverageView>;
+
+// ---- console support ----
+
+/** GET /api/v1/dsr/customers/:id/restriction: whether processing of the customer is restricted. */
+export const restrictionStatusView = z.object({ customerId: z.string(), restricted: z.boolean() });
+export type RestrictionStatusView = z.infer<typeof restrictionStatusView>;

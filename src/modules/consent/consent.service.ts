@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { Actor } from '../../platform/auth/actor.js';
 import { canonicalJson } from '../../platform/canonical-json.js';
@@ -23,6 +23,7 @@ import {
   withdrawBody,
 } from './consent.schemas.js';
 import { parse as parseCsvSync } from 'csv-parse/sync';
+import { restrictedError } from '../dsr/restriction-guard.js';
 
 type PurposeRow = {
   id: string;
@@ -80,7 +81,7 @@ export type ConsentDecision = {
   capturedAt: Date;
   validUntil: Date | null;
   source: string;
-  proof: { formId?: string; noticeId?: string; ip?: string; userAgent?: string };
+  proof: { formId?: string; noticeId?: string; ip?: string; userAgent?: string; salt?: string };
   /** For expiry events: the grant they end. */
   expires?: string;
 };
@@ -88,12 +89,28 @@ export type ConsentDecision = {
 export type ImportResult = { batchId: string; recorded: number; quarantined: number; quarantine: { id: string; rowNumber: number; errors: ErrorDetail[] }[] };
 
 const PURPOSE_CACHE_MS = 5_000;
+
+type LookupCache = { at: number; byRef: Map<string, PurposeRow>; channels: Set<string> };
+/** The slice of node-postgres' Pool the check uses for its named prepared statement. */
+type PreparedClient = { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> };
+
+// The check: state by primary key, plus restriction and erasure flags by primary key, in one statement.
+// `(select 1) left join` yields one row even without a state. Renaming the statement is needed when its text changes.
+const CHECK_STATEMENT = 'consent_check_v2';
+const CHECK_SQL = `select s.status, s.event_id, s.event_seq, s.lawful_basis, s.notice_version, s.captured_at, s.valid_until,
+       exists (select 1 from dsr_restrictions r where r.customer_id = $1) as restricted,
+       exists (select 1 from dsr_tombstones t where t.customer_id = $1) as erased
+  from (select 1) one left join consent_state s on s.customer_id = $1 and s.purpose_id = $2 and s.channel = $3`;
 const EXPIRY_BATCH = 1_000;
 
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 const ms = (v: Date | string | null): number | null => (v === null ? null : new Date(v).getTime());
 
-/** sha256 over the canonical consent fields and the proof: binds what was shown, to whom, when and where. */
+/**
+ * sha256 over the canonical consent fields and the proof: binds what was shown, to whom, when and where.
+ * A proof with network identifiers carries a random salt, hashed with them and erased with them: without it
+ * the hash left after erasure would let anyone confirm a guessed IP address (2^32 guesses).
+ */
 export function proofHash(d: Omit<ConsentDecision, 'expires'>): string {
   const body = {
     customerId: d.customerId,
@@ -109,6 +126,8 @@ export function proofHash(d: Omit<ConsentDecision, 'expires'>): string {
     noticeId: d.proof.noticeId ?? null,
     ip: d.proof.ip ?? null,
     userAgent: d.proof.userAgent ?? null,
+    // Only present since salting: older proofs keep their hash.
+    ...(d.proof.salt ? { salt: d.proof.salt } : {}),
   };
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
@@ -129,7 +148,7 @@ function subjectLockKey(customerId: string, purposeId: string, channel: string):
  * the derived current state (kept in `consent_state` in the same transaction), expiry, import and checks.
  */
 export class ConsentService {
-  private purposeCache: { at: number; byRef: Map<string, PurposeRow> } | null = null;
+  private purposeCache: LookupCache | null = null;
   private channelsEnsured = false;
 
   constructor(
@@ -233,13 +252,15 @@ export class ConsentService {
     actor.require('consent:admin');
     const body = parseOrThrow(createChannelBody, input, 'channel');
     await this.ensureChannels();
-    return this.database.db.transaction(async (tx) => {
+    const created = await this.database.db.transaction(async (tx) => {
       const clash = await rows(tx, sql`select 1 from consent_channels where key = ${body.key}`);
       if (clash.length > 0) throw AppError.conflict(`Channel "${body.key}" already exists`, [{ field: 'key', rule: 'unique', message: 'already exists' }]);
       await tx.execute(sql`insert into consent_channels (key, name) values (${body.key}, ${body.name})`);
       await this.audit.append(tx, actor, { action: 'consent_channel.create', entityType: 'consent_channel', entityId: body.key, payload: { after: body } });
       return body;
     });
+    this.purposeCache = null;
+    return created;
   }
 
   // ---- recording ----
@@ -303,7 +324,7 @@ export class ConsentService {
     for (const d of decisions) {
       const f = byId.get(d.customerId);
       if (!f || f.erased) throw AppError.notFound('Customer', d.customerId);
-      if (f.restricted && d.status === 'granted') throw AppError.conflict(`Customer ${d.customerId} is restricted: no processing until the restriction is lifted`);
+      if (f.restricted && d.status === 'granted') throw restrictedError('Consent grant refused', [{ field: 'customer', customerId: d.customerId }]);
     }
   }
 
@@ -324,7 +345,10 @@ export class ConsentService {
     type Subject = { c: string; p: string; ch: string; state: DerivedState | null };
     const states = new Map<string, Subject>(current.map((s) => [subjectLockKey(s.customer_id, s.purpose_id, s.channel), { c: s.customer_id, p: s.purpose_id, ch: s.channel, state: toDerived(s) }]));
     const ids = decisions.map(() => newId('consentEvent'));
-    const proofs = decisions.map((d) => ({ ...d.proof, ...(d.expires ? { expires: d.expires } : {}), hash: proofHash(d) }));
+    const proofs = decisions.map((d) => {
+      const proof = d.proof.ip || d.proof.userAgent ? { ...d.proof, salt: d.proof.salt ?? randomBytes(16).toString('base64url') } : d.proof;
+      return { ...proof, ...(d.expires ? { expires: d.expires } : {}), hash: proofHash({ ...d, proof }) };
+    });
     const by = actor.id ?? actor.name;
     const inserted = await rows<EventRow>(
       tx,
@@ -492,33 +516,38 @@ export class ConsentService {
   // ---- reading ----
 
   /**
-   * Is contact allowed now? One round trip: the derived state by primary key plus restriction and erasure
-   * flags. Purposes are resolved from a 5-second in-process cache.
+   * Is contact allowed now? One round trip: a named prepared statement (PostgreSQL parses and plans it once
+   * per connection) reading the derived state by primary key plus the restriction and erasure flags by
+   * primary key. Purposes and channels come from a 5-second in-process cache, so nothing else is queried.
    */
   async check(actor: Actor, customerId: string, purposeRef: string, channel: string): Promise<CheckResult> {
     actor.require('consent:read');
     const now = new Date();
     const base = { customer: customerId, purpose: purposeRef, channel, checkedAt: now.toISOString() };
-    const purpose = await this.cachedPurpose(purposeRef);
+    const cache = await this.lookups();
+    const purpose = cache.byRef.get(purposeRef);
     if (!purpose) return { ...base, allowed: false, reason: 'unknown_purpose', status: null, decidingRecord: null };
-    const [row] = await this.database.raw<Partial<StateRow> & { restricted: boolean; erased: boolean; channel_known: boolean }>(
-      `select s.status, s.event_id, s.event_seq, s.lawful_basis, s.notice_version, s.captured_at, s.valid_until,
-              exists (select 1 from dsr_restrictions r where r.customer_id = $1) as restricted,
-              exists (select 1 from dsr_tombstones t where t.customer_id = $1) as erased,
-              exists (select 1 from consent_channels ch where ch.key = $3) as channel_known
-       from (select 1) one left join consent_state s on s.customer_id = $1 and s.purpose_id = $2 and s.channel = $3`,
-      [customerId, purpose.id, channel],
-    );
     const out = { ...base, purpose: purpose.key };
+    const row = await this.checkRow(customerId, purpose.id, channel);
     if (row?.erased) return { ...out, allowed: false, reason: 'erased', status: null, decidingRecord: null };
-    if (!row?.channel_known) return { ...out, allowed: false, reason: 'unknown_channel', status: null, decidingRecord: null };
-    const state = row.status ? toDerived(row as StateRow) : null;
+    if (!cache.channels.has(channel) && !(await this.lookups(true)).channels.has(channel)) {
+      return { ...out, allowed: false, reason: 'unknown_channel', status: null, decidingRecord: null };
+    }
+    const state = row?.status ? toDerived(row as StateRow) : null;
     const deciding = state
       ? { eventId: state.eventId, status: state.status, lawfulBasis: state.lawfulBasis, noticeVersion: state.noticeVersion, capturedAt: new Date(state.capturedAt).toISOString(), validUntil: state.validUntil === null ? null : new Date(state.validUntil).toISOString() }
       : null;
-    if (row.restricted) return { ...out, allowed: false, reason: 'restricted', status: state?.status ?? null, decidingRecord: deciding };
+    if (row?.restricted) return { ...out, allowed: false, reason: 'restricted', status: state?.status ?? null, decidingRecord: deciding };
     const eff = effectiveStatus(state, now.getTime());
     return { ...out, allowed: eff.allowed, reason: eff.reason, status: state?.status ?? null, decidingRecord: deciding };
+  }
+
+  /** The check's one statement; on PostgreSQL as a named prepared statement of the pool's connections. */
+  private async checkRow(customerId: string, purposeId: string, channel: string): Promise<(Partial<StateRow> & { restricted: boolean; erased: boolean }) | undefined> {
+    const values = [customerId, purposeId, channel];
+    const pool = this.database.kind === 'postgres' ? (this.database.db as unknown as { $client?: PreparedClient }).$client : undefined;
+    if (pool?.query) return (await pool.query({ name: CHECK_STATEMENT, text: CHECK_SQL, values })).rows[0] as never;
+    return (await this.database.raw<Partial<StateRow> & { restricted: boolean; erased: boolean }>(CHECK_SQL, values))[0];
   }
 
   /** Current consents of a customer, one per (purpose, channel). */
@@ -612,16 +641,26 @@ export class ConsentService {
   }
 
   private async cachedPurpose(ref: string): Promise<PurposeRow | undefined> {
-    if (!this.purposeCache || Date.now() - this.purposeCache.at > PURPOSE_CACHE_MS) {
-      const list = await rows<PurposeRow>(this.database.db, sql`select * from consent_purposes`);
-      const byRef = new Map<string, PurposeRow>();
-      for (const p of list) {
-        byRef.set(p.id, p);
-        byRef.set(p.key, p);
-      }
-      this.purposeCache = { at: Date.now(), byRef };
+    return (await this.lookups()).byRef.get(ref);
+  }
+
+  /**
+   * Purposes (by id and key) and channel keys, cached for 5 seconds. `refresh` reloads a cache older than
+   * 250 ms (a channel created a moment ago elsewhere), without letting unknown channels query every time.
+   */
+  private async lookups(refresh = false): Promise<LookupCache> {
+    const c = this.purposeCache;
+    const age = c ? Date.now() - c.at : Infinity;
+    if (c && age <= PURPOSE_CACHE_MS && !(refresh && age > 250)) return c;
+    const list = await rows<PurposeRow>(this.database.db, sql`select * from consent_purposes`);
+    const channels = await rows<{ key: string }>(this.database.db, sql`select key from consent_channels`);
+    const byRef = new Map<string, PurposeRow>();
+    for (const p of list) {
+      byRef.set(p.id, p);
+      byRef.set(p.key, p);
     }
-    return this.purposeCache.byRef.get(ref);
+    this.purposeCache = { at: Date.now(), byRef, channels: new Set(channels.map((ch) => ch.key)) };
+    return this.purposeCache;
   }
 
   private async purposeKeys(ex: Executor): Promise<Map<string, string>> {
@@ -640,6 +679,7 @@ export class ConsentService {
       select * from unnest(${sql.param(DEFAULT_CHANNELS.map((c) => c.key))}::text[], ${sql.param(DEFAULT_CHANNELS.map((c) => c.name))}::text[])
       on conflict (key) do nothing`);
     this.channelsEnsured = true;
+    this.purposeCache = null;
   }
 
   private async assertChannels(keys: string[]): Promise<void> {

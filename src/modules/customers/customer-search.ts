@@ -25,8 +25,9 @@ export function planSearch(q: CustomerListQuery): SearchPlan[] {
   return plans.filter((p) => p.term.length > 0);
 }
 
-/** One scored candidate set per plan; the GIN trigram index serves both `%` and LIKE. */
+/** One scored candidate set per plan; each kind is a literal so the planner can use that kind's partial index. */
 export function planSql(p: SearchPlan): SQL {
+  const kind = sql.raw(`'${KINDS[p.kind]}'`);
   if (p.kind === 'phone') {
     // National and international spellings differ in their prefix, so compare the last 9 digits.
     const tail = p.term.slice(-9);
@@ -36,8 +37,19 @@ export function planSql(p: SearchPlan): SQL {
       : sql`select customer_id, 1.0 as score, 'phone' as matched_on from customer_search_terms where kind = 'phone' and term = ${p.term}`;
   }
   if (!p.fuzzy || p.term.length < 3) {
-    return sql`select customer_id, 1.0 as score, ${p.kind} as matched_on from customer_search_terms where kind = ${p.kind} and term = ${p.term}`;
+    return sql`select customer_id, 1.0 as score, ${kind} as matched_on from customer_search_terms where kind = ${kind} and term = ${p.term}`;
   }
-  return sql`select customer_id, similarity(term, ${p.term}) as score, ${p.kind} as matched_on
-             from customer_search_terms where kind = ${p.kind} and term % ${p.term}`;
+  if (p.kind === 'email') {
+    // Fuzzy on the local part (its own index), ranked by the whole address: a typo in either still finds it,
+    // and other people at the same provider do not.
+    const local = p.term.split('@')[0] ?? '';
+    if (local.length < 3) return sql`select customer_id, 1.0 as score, 'email' as matched_on from customer_search_terms where kind = 'email' and term = ${p.term}`;
+    return sql`select customer_id, similarity(term, ${p.term}) as score, 'email' as matched_on
+               from customer_search_terms where kind = 'email' and split_part(term, '@', 1) % ${local}`;
+  }
+  return sql`select customer_id, similarity(term, ${p.term}) as score, ${kind} as matched_on
+             from customer_search_terms where kind = ${kind} and term % ${p.term}`;
 }
+
+// The closed set of kinds, spelled as SQL literals (never user input).
+const KINDS: Record<SearchPlan['kind'], string> = { name: 'name', email: 'email', phone: 'phone', key: 'key', id: 'id' };

@@ -4,8 +4,9 @@ import type { Database } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { isIdOf } from '../../platform/ids.js';
-import { maskGolden, privacyOfSchemas, type GoldenRecord } from '../golden/index.js';
+import { maskGolden, type GoldenRecord } from '../golden/index.js';
 import type { RecordsService, StoredRecordRow } from '../records/index.js';
+import { strictestPrivacy, type SchemasService } from '../schemas/index.js';
 import type { CustomerListQuery, CustomerSummary, CustomerView } from './customers.schemas.js';
 import { planSearch, planSql } from './customer-search.js';
 
@@ -20,6 +21,42 @@ type CustomerRow = {
   updated_at: Date | string;
 };
 
+// One row per live record (or one row with null record columns when the customer has none).
+const CUSTOMER_WITH_RECORDS = `
+  select c.id, c.status, c.display_name, c.merged_into, c.golden, c.version, c.created_at, c.updated_at,
+         r.id as r_id, r.source_id, r.source_key, r.customer_id, r.schema_id, r.schema_version, r.status as r_status,
+         r.raw, r."values", r.extras, r.errors, r.version as r_version, r.created_at as r_created_at,
+         r.updated_at as r_updated_at, r.created_by, r.updated_by,
+         s.name as source_name, s.business_area_id, sc.current_version
+  from customers c
+  left join source_records r on r.customer_id = c.id and r.status <> 'deleted'
+  left join sources s on s.id = r.source_id
+  left join schemas sc on sc.id = r.schema_id
+  where c.id = $1
+  order by r.id`;
+
+type JoinedRecord = {
+  r_id: string | null;
+  r_status: string;
+  r_version: number;
+  r_created_at: Date | string;
+  r_updated_at: Date | string;
+  source_name: string | null;
+  business_area_id: string | null;
+  current_version: number;
+};
+
+function recordOf(j: CustomerRow & JoinedRecord & Record<string, unknown>): StoredRecordRow & JoinedRecord {
+  return {
+    ...(j as unknown as StoredRecordRow & JoinedRecord),
+    id: j.r_id!,
+    status: j.r_status,
+    version: j.r_version,
+    created_at: j.r_created_at,
+    updated_at: j.r_updated_at,
+  } as StoredRecordRow & JoinedRecord;
+}
+
 export type CustomerInclude = { records: boolean; history: boolean; sources?: boolean };
 
 const MAX_RANKED = 1000;
@@ -29,6 +66,7 @@ export class CustomersService {
   constructor(
     private readonly database: Database,
     private readonly records: RecordsService,
+    private readonly schemas: SchemasService,
   ) {}
 
   async list(actor: Actor, q: CustomerListQuery): Promise<{ items: CustomerSummary[]; nextCursor: string | null }> {
@@ -69,16 +107,22 @@ export class CustomersService {
 
   async get(actor: Actor, id: string, include: CustomerInclude): Promise<CustomerView> {
     actor.require('customers:read');
-    const [row] = await rows<CustomerRow>(this.database.db, sql`select * from customers where id = ${id}`);
+    // The hot path (a frontline lookup): customer, records, their sources and schemas' current versions in one
+    // prepared statement; schema definitions come from the never-stale version cache.
+    const joined = await this.database.raw<CustomerRow & JoinedRecord>(CUSTOMER_WITH_RECORDS, [id], 'customer_with_records');
+    const row = joined[0];
     if (!row) throw AppError.notFound('Customer', id);
-    const recordRows = await this.records.rowsOfCustomers([id]);
-    const visible = await this.visibleRows(actor, recordRows);
+    const recordRows: (StoredRecordRow & JoinedRecord)[] = joined.filter((r) => r.r_id !== null).map(recordOf);
+    const visible = actor.allAreas ? recordRows : recordRows.filter((r) => actor.inArea(r.business_area_id ?? ''));
     if (!actor.allAreas && visible.length === 0) throw AppError.notFound('Customer', id);
+    const current = new Map(recordRows.map((r) => [r.schema_id, Number(r.current_version)]));
+    const definitions = await Promise.all([...current].map(async ([schemaId, v]) => (await this.schemas.loadVersion(schemaId, v)).definition));
+    const sourceNames = new Map(recordRows.map((r) => [r.source_id, r.source_name ?? r.source_id]));
     const view: CustomerView = {
       ...summary(row),
-      // Golden values with lineage, masked like the records they came from.
-      golden: maskGolden(actor, row.golden as GoldenRecord, await privacyOfSchemas(this.database.db, [...new Set(recordRows.map((r) => r.schema_id))])),
-      records: include.records ? await this.records.viewsOf(actor, visible, 'customer', id) : [],
+      // Golden values with lineage, masked by the strictest current privacy of the schemas behind them.
+      golden: maskGolden(actor, row.golden as GoldenRecord, strictestPrivacy(definitions)),
+      records: include.records ? await this.records.viewsOf(actor, visible, 'customer', id, sourceNames) : [],
     };
     if (include.sources) {
       const srcs = await rows<{ id: string; name: string; trust_rank: number }>(

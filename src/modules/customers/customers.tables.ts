@@ -19,7 +19,7 @@ export const customers = pgTable(
 );
 
 // Normalised search values per source record, pointing at the record's current customer.
-// Kind is name | email | phone | key. One GIN trigram index serves fuzzy search for all kinds.
+// Kind is name | email | phone | key | id. Partial GIN trigram indexes serve fuzzy search per kind.
 export const customerSearchTerms = pgTable(
   'customer_search_terms',
   {
@@ -32,6 +32,10 @@ export const customerSearchTerms = pgTable(
     index('cst_record_idx').on(t.recordId),
     index('cst_customer_idx').on(t.customerId),
     index('cst_kind_term_idx').on(t.kind, t.term),
-    index('cst_term_trgm_idx').using('gin', sql`${t.term} gin_trgm_ops`),
+    // One trigram index per fuzzy kind: a name query must not wade through every e-mail and key that shares
+    // its trigrams. E-mail is fuzzy on the local part only (every address at one provider shares the domain's).
+    index('cst_name_trgm_idx').using('gin', sql`${t.term} gin_trgm_ops`).where(sql`${t.kind} = 'name'`),
+    index('cst_phone_trgm_idx').using('gin', sql`${t.term} gin_trgm_ops`).where(sql`${t.kind} = 'phone'`),
+    index('cst_email_local_trgm_idx').using('gin', sql`split_part(${t.term}, '@', 1) gin_trgm_ops`).where(sql`${t.kind} = 'email'`),
   ],
 );

@@ -37,7 +37,13 @@ export const eraseBody = z
 export const restrictBody = z.object({ reason: z.string().max(500).optional(), requestId: z.string().max(200).optional() }).strict();
 
 export const rectifyBody = z
-  .object({ recordId: z.string().min(1).max(200), values: z.record(z.string(), z.unknown()), requestId: z.string().max(200).optional() })
+  .object({
+    recordId: z.string().min(1).max(200),
+    values: z.record(z.string(), z.unknown()),
+    requestId: z.string().max(200).optional(),
+    // A restricted customer (e.g. accuracy contested) can be rectified only by lifting the restriction in the same step.
+    liftRestriction: z.boolean().default(false),
+  })
   .strict();
 
 export const retentionPolicyBody = z

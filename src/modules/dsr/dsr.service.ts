@@ -11,10 +11,12 @@ import type { ConsentService } from '../consent/consent.service.js';
 import { toCsv } from '../consent/csv-out.js';
 import type { StoredRecordRow } from '../records/index.js';
 import type { RecordsService } from '../records/index.js';
+import { writeRecords } from '../records/index.js';
 import type { SchemaDefinition, SchemasService } from '../schemas/index.js';
 import { validateCompiled } from '../schemas/index.js';
 import type { SourcesService } from '../sources/index.js';
 import type { DsrKind, RequestView, RetentionReport, TombstoneView } from './dsr.schemas.js';
+import { assertCustomersNotRestricted } from './restriction-guard.js';
 import { closeRequestBody, createRequestBody, eraseBody, rectifyBody, requestListQuery, restrictBody, retentionPolicyBody, retentionRunBody } from './dsr.schemas.js';
 
 type RequestRow = {
@@ -58,6 +60,8 @@ export type SubjectBundle = {
   consents: { current: unknown[]; history: unknown[] };
   verificationStamps: Array<{ recordId: string; attribute: string; status: unknown; verifiedAt: unknown; verifiedBy: unknown }>;
   requests: RequestView[];
+  /** IP address and user agent of the customer's own portal requests (kept outside the audit chain). */
+  networkLog: Array<{ requestId: string; ip: string | null; userAgent: string | null; at: string }>;
   audit: Array<{ at: string; action: string; actorType: string; actorId: string | null; entityType: string; entityId: string | null; payload: unknown }>;
 };
 
@@ -165,6 +169,10 @@ export class DsrService {
       sql`select at, action, actor_type, actor_id, entity_type, entity_id, payload from audit_log
           where entity_id = ${customerId} or (entity_type = 'record' and entity_id = any(${sql.param(recs.map((r) => r.id))}::text[])) order by seq limit 10000`,
     );
+    const network = await rows<{ request_id: string; ip: string | null; user_agent: string | null; at: Date | string }>(
+      this.database.db,
+      sql`select request_id, ip, user_agent, at from subject_network_log where customer_id = ${customerId} order by at, request_id limit 10000`,
+    );
     const stamps: SubjectBundle['verificationStamps'] = [];
     for (const r of recs) {
       for (const [attribute, v] of Object.entries(r.verification ?? {})) {
@@ -196,17 +204,22 @@ export class DsrService {
       consents: { current: await this.consent.statesOf(customerId), history: await this.consent.eventsOf(customerId) },
       verificationStamps: stamps,
       requests: requests.map(requestView),
+      networkLog: network.map((n) => ({ requestId: n.request_id, ip: n.ip, userAgent: n.user_agent, at: iso(n.at)! })),
       audit: audit.map((a) => ({ at: iso(a.at)!, action: a.action, actorType: a.actor_type, actorId: a.actor_id, entityType: a.entity_type, entityId: a.entity_id, payload: a.payload })),
     };
   }
 
   // ---- rectification ----
 
-  /** Corrects attribute values of one of the customer's records (a new record version, so history is kept). */
-  async rectify(actor: Actor, customerId: string, input: unknown): Promise<{ recordId: string; version: number; requestId: string }> {
+  /**
+   * Corrects attribute values of one of the customer's records (a new record version, so history is kept).
+   * A restricted customer is refused (409 customer_restricted) unless `liftRestriction` is set: then the
+   * correction and the lifting commit together (the usual end of a restriction for contested accuracy).
+   */
+  async rectify(actor: Actor, customerId: string, input: unknown): Promise<{ recordId: string; version: number; requestId: string; restrictionLifted: boolean }> {
     actor.require('dsr:manage');
     const body = parseOrThrow(rectifyBody, input, 'rectification');
-    const out = await this.correctRecord(actor, customerId, body.recordId, body.values);
+    const out = await this.correctRecord(actor, customerId, body.recordId, body.values, { liftRestriction: body.liftRestriction });
     const request = body.requestId ? await this.getRequest(actor, body.requestId) : await this.createRequest(actor, { customer: customerId, kind: 'rectification', channel: 'staff' });
     if (request.status === 'open') await this.closeRequest(actor, request.id, 'completed', {}, { recordId: body.recordId, attributes: Object.keys(body.values), version: out.version });
     return { ...out, requestId: request.id };
@@ -214,12 +227,20 @@ export class DsrService {
 
   /**
    * Validates the changed values against the record's current schema and writes them as an update of the
-   * record (records service: new version, audit, events). Invalid values are refused, not quarantined.
+   * record (records writer: new version, audit, events). Invalid values are refused, not quarantined; so is
+   * a restricted customer unless the caller lifts the restriction with it.
    */
-  async correctRecord(actor: Actor, customerId: string, recordId: string, changes: Record<string, unknown>): Promise<{ recordId: string; version: number }> {
+  async correctRecord(
+    actor: Actor,
+    customerId: string,
+    recordId: string,
+    changes: Record<string, unknown>,
+    opts: { liftRestriction?: boolean } = {},
+  ): Promise<{ recordId: string; version: number; restrictionLifted: boolean }> {
     const [row] = await rows<StoredRecordRow>(this.database.db, sql`select * from source_records where id = ${recordId} and customer_id = ${customerId}`);
     if (!row || row.status === 'deleted') throw AppError.notFound('Record', recordId);
     const source = (await this.sources.byIds([row.source_id])).get(row.source_id)!;
+    if (source.archivedAt) throw AppError.conflict(`Source ${source.name} is archived; unarchive it to write records`);
     const ctx = await this.records.writeContext(source);
     const known = new Set(ctx.definition.attributes.map((a) => a.name));
     const unknown = Object.keys(changes).filter((k) => !known.has(k));
@@ -227,8 +248,19 @@ export class DsrService {
     const merged = { ...(row.values ?? {}), ...changes };
     const v = validateCompiled(ctx.compiled, merged);
     if (!v.ok) throw AppError.validation('The corrected values are not valid', v.errors.map((e) => ({ field: e.field, rule: e.rule, message: e.message })));
-    const [res] = await this.records.writeMany(writerActor(actor), source.id, [{ key: row.source_key, values: merged }]);
-    return { recordId, version: res!.record.version };
+    const writer = writerActor(actor);
+    writer.require('records:write');
+    return this.database.db.transaction(async (tx) => {
+      let lifted = false;
+      if (opts.liftRestriction) {
+        actor.require('dsr:manage');
+        lifted = await this.liftIn(tx, actor, customerId);
+      } else {
+        await assertCustomersNotRestricted(tx, [customerId], 'Correction refused');
+      }
+      const [res] = await writeRecords(tx, this.audit, writer, await this.records.writeContext(source, tx), [{ key: row.source_key, values: merged }]);
+      return { recordId, version: Number(res!.row.version), restrictionLifted: lifted };
+    });
   }
 
   // ---- restriction ----
@@ -253,15 +285,18 @@ export class DsrService {
 
   async liftRestriction(actor: Actor, customerId: string): Promise<{ customerId: string; lifted: boolean }> {
     actor.require('dsr:manage');
-    return this.database.db.transaction(async (tx) => {
-      const gone = await rows(tx, sql`delete from dsr_restrictions where customer_id = ${customerId} returning customer_id`);
-      if (gone.length === 0) return { customerId, lifted: false };
-      const request = await this.createRequest(actor, { customer: customerId, kind: 'lift_restriction' }, tx);
-      await this.closeRequest(actor, request.id, 'completed', {}, { restricted: false }, tx);
-      await this.audit.append(tx, actor, { action: 'dsr.lift_restriction', entityType: 'customer', entityId: customerId, payload: { requestId: request.id } });
-      await emitEvents(tx, [{ type: 'customer.restriction_lifted', aggregateType: 'customer', aggregateId: customerId, payload: {}, actorId: actor.id ?? actor.name }]);
-      return { customerId, lifted: true };
-    });
+    return this.database.db.transaction(async (tx) => ({ customerId, lifted: await this.liftIn(tx, actor, customerId) }));
+  }
+
+  /** Lifts a restriction in the caller's transaction (logged as a completed lift_restriction request). */
+  private async liftIn(tx: Executor, actor: Actor, customerId: string): Promise<boolean> {
+    const gone = await rows(tx, sql`delete from dsr_restrictions where customer_id = ${customerId} returning customer_id`);
+    if (gone.length === 0) return false;
+    const request = await this.createRequest(actor, { customer: customerId, kind: 'lift_restriction' }, tx);
+    await this.closeRequest(actor, request.id, 'completed', {}, { restricted: false }, tx);
+    await this.audit.append(tx, actor, { action: 'dsr.lift_restriction', entityType: 'customer', entityId: customerId, payload: { requestId: request.id } });
+    await emitEvents(tx, [{ type: 'customer.restriction_lifted', aggregateType: 'customer', aggregateId: customerId, payload: {}, actorId: actor.id ?? actor.name }]);
+    return true;
   }
 
   /** Whether processing of the customer is restricted (for other modules to refuse processing). */
@@ -269,9 +304,9 @@ export class DsrService {
     return (await rows(ex ?? this.database.db, sql`select 1 from dsr_restrictions where customer_id = ${customerId}`)).length > 0;
   }
 
-  /** Throws 409 when the customer is restricted. */
-  async assertNotRestricted(customerId: string, ex?: Executor): Promise<void> {
-    if (await this.isRestricted(customerId, ex)) throw AppError.conflict(`Customer ${customerId} is restricted: no processing until the restriction is lifted`);
+  /** Throws 409 (rule customer_restricted) when the customer is restricted. */
+  async assertNotRestricted(customerId: string, ex?: Executor, what = 'Processing refused'): Promise<void> {
+    await assertCustomersNotRestricted(ex ?? this.database.db, [customerId], what);
   }
 
   // ---- erasure ----
@@ -354,15 +389,33 @@ export class DsrService {
       );
     }
     await exec('customers', sql`update customers set display_name = null, golden = '{}'::jsonb, status = 'deleted', updated_at = now(), version = version + 1 where id = any(${sql.param(ids)}::text[])`);
-    // The consent ledger stays (proof that contacts were lawful) without the network identifiers.
+    // The consent ledger stays (proof that contacts were lawful) without the network identifiers and the salt
+    // that was hashed with them (so the remaining hash cannot confirm a guessed IP address).
     await exec(
       'consent_events',
-      sql`update consent_events set proof = (proof - 'ip' - 'userAgent') || '{"redacted": true}'::jsonb where customer_id = any(${sql.param(ids)}::text[]) and (proof ? 'ip' or proof ? 'userAgent')`,
+      sql`update consent_events set proof = (proof - 'ip' - 'userAgent' - 'salt') || '{"redacted": true}'::jsonb where customer_id = any(${sql.param(ids)}::text[]) and (proof ? 'ip' or proof ? 'userAgent' or proof ? 'salt')`,
     );
     await exec('consent_import_quarantine', sql`delete from consent_import_quarantine where row->>'customer' = any(${sql.param(ids)}::text[])`);
     await exec('portal_corrections', sql`delete from portal_corrections where customer_id = any(${sql.param(ids)}::text[])`);
     await exec('portal_nonces', sql`delete from portal_nonces where token_id in (select id from portal_tokens where customer_id = any(${sql.param(ids)}::text[]))`);
     await exec('portal_tokens', sql`update portal_tokens set revoked_at = coalesce(revoked_at, now()) where customer_id = any(${sql.param(ids)}::text[])`);
+    await exec('subject_network_log', sql`delete from subject_network_log where customer_id = any(${sql.param(ids)}::text[])`);
+    // Golden and stewardship: review tasks hold both records' values in their explanation, labels and
+    // not-duplicate decisions name the records (and a free-text reason), pins hold values, and a merge keeps
+    // the display names of the customers it merged (to restore them on unmerge) plus free-text reason/evidence.
+    const recs$ = sql.param(recIds);
+    await exec('review_tasks', sql`delete from review_tasks where record_id = any(${recs$}::text[]) or candidate_record_id = any(${recs$}::text[])`);
+    await exec('match_labels', sql`delete from match_labels where record_a = any(${recs$}::text[]) or record_b = any(${recs$}::text[])`);
+    await exec('not_duplicate_pairs', sql`delete from not_duplicate_pairs where record_a = any(${recs$}::text[]) or record_b = any(${recs$}::text[])`);
+    await exec('golden_pins', sql`delete from golden_pins where customer_id = any(${sql.param(ids)}::text[])`);
+    await exec(
+      'customer_merges',
+      sql`update customer_merges set
+            before = jsonb_build_object('customers', coalesce((select jsonb_agg(c - 'displayName') from jsonb_array_elements(before->'customers') c), '[]'::jsonb),
+                                        'records', coalesce(before->'records', '[]'::jsonb)),
+            evidence = null, reason = null, undo_reason = null
+          where into_customer_id = any(${sql.param(ids)}::text[]) or from_customer_ids && ${sql.param(ids)}::text[]`,
+    );
     await exec('dsr_requests', sql`update dsr_requests set note = null where customer_id = any(${sql.param(ids)}::text[]) and note is not null`);
     await exec('dsr_restrictions', sql`delete from dsr_restrictions where customer_id = any(${sql.param(ids)}::text[])`);
     await exec('retention_flags', sql`delete from retention_flags where customer_id = any(${sql.param(ids)}::text[])`);
@@ -548,6 +601,7 @@ export function bundleCsv(b: SubjectBundle): string {
   for (const e of b.consents.history as { id: string }[]) flat('consent_event', e.id, e);
   for (const s of b.verificationStamps) flat('verification', `${s.recordId}/${s.attribute}`, s);
   for (const r of b.requests) flat('request', r.id, r);
+  for (const n of b.networkLog) flat('network', n.requestId, n);
   b.audit.forEach((a, i) => flat('audit', String(i + 1), a));
   return toCsv(['section', 'id', 'field', 'value'], out);
 }

@@ -70,3 +70,18 @@ export const retentionFlags = pgTable(
   },
   (t) => [index('retention_flags_due_idx').on(t.dueAt)],
 );
+
+// Network identifiers (IP, user agent) of a data subject's own portal actions. The sealed audit chain must
+// not hold personal data, so portal audit entries carry only their request id and this row holds the rest;
+// erasure deletes it.
+export const subjectNetworkLog = pgTable(
+  'subject_network_log',
+  {
+    requestId: text('request_id').primaryKey(),
+    customerId: text('customer_id').notNull(),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('subject_network_log_customer_idx').on(t.customerId, t.at)],
+);

@@ -20,6 +20,24 @@ export async function loadSettings(ex: Executor, schemaId: string): Promise<Gold
   return { schemaId, upper: Number(r.upper_threshold), lower: Number(r.lower_threshold), survivorship: survivorshipConfig.parse(r.survivorship), custom: true };
 }
 
+// Match on arrival reads a schema's settings on every write; they change rarely. Changes made through this
+// process clear the entry at once (after commit); another process's changes apply within SETTINGS_TTL_MS.
+const SETTINGS_TTL_MS = 2000;
+const settingsCache = new Map<string, { at: number; value: GoldenSettings }>();
+
+/** `loadSettings` with a short in-process cache (for match on arrival's hot path). */
+export async function cachedSettings(ex: Executor, schemaId: string): Promise<GoldenSettings> {
+  const hit = settingsCache.get(schemaId);
+  if (hit && Date.now() - hit.at < SETTINGS_TTL_MS) return hit.value;
+  const value = await loadSettings(ex, schemaId);
+  settingsCache.set(schemaId, { at: Date.now(), value });
+  return value;
+}
+
+export function forgetSettings(schemaId: string): void {
+  settingsCache.delete(schemaId);
+}
+
 type RecordRow = {
   id: string;
   customer_id: string;
@@ -70,26 +88,45 @@ export async function schemaAttributes(ex: Executor, schemaIds: string[]): Promi
   return new Map(list.map((r) => [r.schema_id, r.definition.attributes.map((a) => a.name)]));
 }
 
+/** What a caller already knows, so recomputing skips reads (match on arrival knows its schema and its new customers). */
+export type RecomputeHints = {
+  /** Settings and attribute names of schemas the caller has loaded. */
+  schemas?: Map<string, { settings: GoldenSettings; attributes: string[] }>;
+  /** Customers created in this transaction: no stored golden record and no pins yet. */
+  fresh?: ReadonlySet<string>;
+};
+
 /**
  * Recomputes the golden record (values + lineage) of the given customers from their valid records,
  * pins and their schema's survivorship rules. Customers whose golden record changes get a new version.
  * Returns the ids that changed.
  */
-export async function recomputeGolden(ex: Executor, customerIds: string[]): Promise<string[]> {
+export async function recomputeGolden(ex: Executor, customerIds: string[], hints: RecomputeHints = {}): Promise<string[]> {
   const ids = [...new Set(customerIds)].sort();
   if (ids.length === 0) return [];
-  const [byCustomer, current, pinRows] = [
-    await contributingRecords(ex, ids),
-    await rows<{ id: string; golden: GoldenRecord }>(ex, sql`select id, golden from customers where id = any(${sql.param(ids)}::text[])`),
+  const fresh = hints.fresh ?? new Set<string>();
+  const known = ids.filter((id) => !fresh.has(id));
+  const byCustomer = await contributingRecords(ex, ids);
+  // Fresh customers have an empty golden record and no pins: only the others are read.
+  const [stored, pinRows] = known.length === 0 ? [[], []] : [
+    await rows<{ id: string; golden: GoldenRecord }>(ex, sql`select id, golden from customers where id = any(${sql.param(known)}::text[])`),
     await rows<{ customer_id: string; attribute: string; value: unknown; pinned_at: Date | string }>(
       ex,
-      sql`select customer_id, attribute, value, pinned_at from golden_pins where customer_id = any(${sql.param(ids)}::text[])`,
+      sql`select customer_id, attribute, value, pinned_at from golden_pins where customer_id = any(${sql.param(known)}::text[])`,
     ),
   ];
+  const current = [...stored, ...ids.filter((id) => fresh.has(id)).map((id) => ({ id, golden: {} as GoldenRecord }))];
   const schemaIds = [...new Set([...byCustomer.values()].flatMap((list) => list.map((r) => r.schemaId)))];
-  const attrsBySchema = await schemaAttributes(ex, schemaIds);
+  const missing = schemaIds.filter((sid) => !hints.schemas?.has(sid));
+  const attrsBySchema = missing.length > 0 ? await schemaAttributes(ex, missing) : new Map<string, string[]>();
   const settings = new Map<string, GoldenSettings>();
-  for (const s of schemaIds) settings.set(s, await loadSettings(ex, s));
+  for (const sid of schemaIds) {
+    const hint = hints.schemas?.get(sid);
+    if (hint) {
+      settings.set(sid, hint.settings);
+      attrsBySchema.set(sid, hint.attributes);
+    } else settings.set(sid, await loadSettings(ex, sid));
+  }
   const pins = new Map<string, Pin[]>();
   for (const p of pinRows) {
     const arr = pins.get(p.customer_id) ?? [];
@@ -110,7 +147,7 @@ export async function recomputeGolden(ex: Executor, customerIds: string[]): Prom
     const config = schemaId ? settings.get(schemaId)!.survivorship : DEFAULT_SURVIVORSHIP;
     const golden = computeGolden([...attrs], records, config, pins.get(c.id) ?? [], c.golden ?? {}, now);
     const text = canonicalJson(golden);
-    if (text !== canonicalJson(c.golden ?? {})) changed.push({ id: c.id, golden: text });
+    if (fresh.has(c.id) ? text !== '{}' : text !== canonicalJson(c.golden ?? {})) changed.push({ id: c.id, golden: text });
   }
   if (changed.length > 0) {
     await ex.execute(sql`

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/auth-hook.js';
-import { idParam, stdErrors } from '../../platform/http/common.schemas.js';
+import type { Database } from '../../platform/db/database.js';
+import { idParam, page, stdErrors } from '../../platform/http/common.schemas.js';
 import type { HttpApp } from '../../platform/http/types.js';
 import type { GoldenService } from './golden.service.js';
 import {
   customerKeyView,
   goldenView,
   mergeBody,
+  mergeListQuery,
   mergeResultView,
   mergeView,
   notDuplicateBody,
@@ -20,16 +22,23 @@ import {
   unmergeResultView,
   xrefView,
 } from './golden.schemas.js';
+import { listMerges } from './merge-list.js';
 import type { GoldenSettings } from './golden-store.js';
 
 const tags = ['golden'];
 const settingsOut = (s: GoldenSettings) => ({ schemaId: s.schemaId, upperThreshold: s.upper, lowerThreshold: s.lower, survivorship: s.survivorship, custom: s.custom });
 
 /** Merge / unmerge / split, pins, not-duplicate pairs, cross-reference and golden settings. */
-export function registerGoldenRoutes(app: HttpApp, golden: GoldenService): void {
+export function registerGoldenRoutes(app: HttpApp, golden: GoldenService, database: Database): void {
   app.post('/api/v1/customers/merge', {
     schema: { tags, summary: 'Merge two or more customers (records move to `into`, else the oldest)', body: mergeBody, response: { 200: mergeResultView, ...stdErrors } },
   }, async (req) => golden.merge(actorOf(req), req.body));
+  app.get('/api/v1/merges', {
+    schema: { tags, summary: 'Every merge and split, newest first (filters: kind, actor, customer, automatic, undone, since, until)', querystring: mergeListQuery, response: { 200: page(mergeView), ...stdErrors } },
+  }, async (req) => {
+    const actor = actorOf(req);
+    return listMerges(database.db, actor, req.query, (rows) => golden.mergesInScope(actor, rows));
+  });
   app.get('/api/v1/merges/:id', { schema: { tags, summary: 'One merge or split with its evidence', params: idParam, response: { 200: mergeView, ...stdErrors } } }, async (req) =>
     golden.getMerge(actorOf(req), req.params.id),
   );

@@ -64,3 +64,33 @@ export const splitResultView = z.object({ mergeId: z.string(), newCustomerId: z.
 export const customerKeyView = z.object({ recordId: z.string(), sourceId: z.string(), sourceName: z.string(), sourceKey: z.string(), status: z.string() });
 export const xrefView = z.object({ customerId: z.string(), customerStatus: z.string(), recordId: z.string(), sourceId: z.string(), sourceName: z.string(), sourceKey: z.string() });
 export const notDuplicateView = z.object({ recordA: z.string(), recordB: z.string(), reason: z.string().nullable(), createdBy: z.string().nullable(), createdAt: z.string() });
+
+const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+const dateParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be an ISO date or date-time')
+  .transform((v, ctx) => {
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: 'custom', message: 'not a real date' });
+      return z.NEVER;
+    }
+    return d;
+  });
+/** GET /api/v1/merges: every merge and split, newest first. */
+export const mergeListQuery = z.object({
+  kind: z.enum(['merge', 'split']).optional(),
+  /** User or API key id that made the change. */
+  actor: z.string().min(1).max(200).optional(),
+  /** Merges into or out of this customer. */
+  customer: z.string().min(1).max(200).optional(),
+  /** true: only automatic (re-match, arrival); false: only by a person. */
+  automatic: boolParam.optional(),
+  /** true: only undone; false: only still in effect. */
+  undone: boolParam.optional(),
+  since: dateParam.optional(),
+  until: dateParam.optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type MergeListQuery = z.infer<typeof mergeListQuery>;

@@ -9,15 +9,16 @@ import type { AuditService } from '../audit/index.js';
 import type { SchemasService } from '../schemas/index.js';
 import type { SourcesService } from '../sources/index.js';
 import type { GoldenSettings } from './golden-store.js';
-import { loadSettings, recomputeGolden } from './golden-store.js';
+import { forgetSettings, loadSettings, recomputeGolden } from './golden-store.js';
 import { maskGolden, privacyOfSchemas } from './golden-view.js';
 import type { MergeInput, MergeResult } from './merge-ops.js';
 import { mergeCustomers, splitCustomer, unmergeCustomers } from './merge-ops.js';
+import { areasInvolved, requireInScope, sourceInScope } from './scope.js';
 import type { MergeView } from './golden.schemas.js';
 import { mergeBody, notDuplicateBody, pinBody, settingsBody, splitBody, unmergeBody } from './golden.schemas.js';
 import type { GoldenRecord } from './survivorship.js';
 
-type MergeRow = {
+export type MergeRow = {
   id: string;
   kind: 'merge' | 'split';
   into_customer_id: string;
@@ -64,7 +65,7 @@ export class GoldenService {
     actor.require('golden:configure');
     const body = parseOrThrow(settingsBody, input, 'golden settings');
     const schema = await this.schemas.resolveId(actor, schemaRef);
-    return this.database.db.transaction(async (tx) => {
+    const saved = await this.database.db.transaction(async (tx) => {
       const cur = await loadSettings(tx, schema.id);
       const next = { upper: body.upperThreshold ?? cur.upper, lower: body.lowerThreshold ?? cur.lower, survivorship: body.survivorship ?? cur.survivorship };
       if (next.lower > next.upper) {
@@ -79,11 +80,14 @@ export class GoldenService {
       await this.audit.append(tx, actor, { action: 'golden.settings', entityType: 'schema', entityId: schema.id, payload: { before: cur, after: next } });
       return loadSettings(tx, schema.id);
     });
+    forgetSettings(schema.id);
+    return saved;
   }
 
   /** Recomputes golden records (all active customers of a schema when no ids are given); returns how many changed. */
   async recompute(actor: Actor, customerIds: string[]): Promise<number> {
     actor.require('golden:configure');
+    await requireInScope(this.database.db, actor, { customerIds }, { entity: 'Customer', id: customerIds[0] ?? '' });
     let changed = 0;
     for (let i = 0; i < customerIds.length; i += 500) {
       const chunk = customerIds.slice(i, i + 500);
@@ -136,14 +140,30 @@ export class GoldenService {
       this.database.db,
       sql`select * from customer_merges where into_customer_id = ${customerId} or ${customerId} = any(from_customer_ids) order by created_at desc, id desc limit 500`,
     );
-    return list.map(mergeRowView);
+    return (await this.mergesInScope(actor, list)).map(mergeRowView);
   }
 
   async getMerge(actor: Actor, mergeId: string): Promise<MergeView> {
     actor.require('customers:read');
     const [m] = await rows<MergeRow>(this.database.db, sql`select * from customer_merges where id = ${mergeId}`);
-    if (!m) throw AppError.notFound('Merge', mergeId);
+    if (!m || (await this.mergesInScope(actor, [m])).length === 0) throw AppError.notFound('Merge', mergeId);
     return mergeRowView(m);
+  }
+
+  /** The merges whose customers and moved records all lie in the actor's business areas (one query). */
+  async mergesInScope<T extends Pick<MergeRow, 'into_customer_id' | 'from_customer_ids' | 'before'>>(actor: Actor, list: T[]): Promise<T[]> {
+    if (actor.allAreas || list.length === 0) return list;
+    const involved = await areasInvolved(this.database.db, {
+      customerIds: [...new Set(list.flatMap((m) => [m.into_customer_id, ...m.from_customer_ids]))],
+      recordIds: [...new Set(list.flatMap((m) => (m.before?.records ?? []).map((r) => r.id)))],
+    });
+    const outside = new Set<string>();
+    for (const r of involved) {
+      if (actor.inArea(r.areaId)) continue;
+      outside.add(`r:${r.recordId}`);
+      if (r.customerId) outside.add(`c:${r.customerId}`);
+    }
+    return list.filter((m) => ![m.into_customer_id, ...m.from_customer_ids].some((c) => outside.has(`c:${c}`)) && !(m.before?.records ?? []).some((r) => outside.has(`r:${r.id}`)));
   }
 
   /** Pins a golden value: it wins over every rule until unpinned. */
@@ -164,6 +184,7 @@ export class GoldenService {
       const [c] = await rows<{ status: string }>(tx, sql`select status from customers where id = ${customerId} for update`);
       if (!c) throw AppError.notFound('Customer', customerId);
       if (c.status !== 'active') throw AppError.conflict(`Customer ${customerId} is ${c.status}`);
+      await requireInScope(tx, actor, { customerIds: [customerId] }, { entity: 'Customer', id: customerId });
       if (pin) {
         await tx.execute(sql`
           insert into golden_pins (customer_id, attribute, value, reason, pinned_by) values (${customerId}, ${attribute}, ${JSON.stringify(pin.value)}::jsonb, ${pin.reason}, ${by})
@@ -172,7 +193,7 @@ export class GoldenService {
         await tx.execute(sql`delete from golden_pins where customer_id = ${customerId} and attribute = ${attribute}`);
       }
       await recomputeGolden(tx, [customerId]);
-      await this.audit.append(tx, actor, { action: pin ? 'golden.pin' : 'golden.unpin', entityType: 'customer', entityId: customerId, payload: { attribute, value: pin?.value ?? null, reason: pin?.reason ?? null } });
+      await this.audit.append(tx, actor, { action: pin ? 'golden.pin' : 'golden.unpin', entityType: 'customer', entityId: customerId, payload: { attribute, pinned: pin !== null, reason: pin?.reason ?? null } }); // no value: the audit chain holds no personal data
       await emitEvents(tx, [{ type: 'customer.updated', aggregateType: 'customer', aggregateId: customerId, payload: { pinned: pin ? attribute : null, unpinned: pin ? null : attribute }, actorId: by }]);
       const [g] = await rows<{ golden: GoldenRecord }>(tx, sql`select golden from customers where id = ${customerId}`);
       return this.goldenFor(tx, actor, customerId, g!.golden);
@@ -191,6 +212,7 @@ export class GoldenService {
     const [a, b] = orderedPair(recordA, recordB);
     const found = await rows<{ id: string; customer_id: string | null }>(tx, sql`select id, customer_id from source_records where id in (${a}, ${b})`);
     if (found.length < 2) throw AppError.notFound('Record', found.some((r) => r.id === a) ? b : a);
+    await requireInScope(tx, actor, { recordIds: [a, b] }, { entity: 'Record', id: a });
     if (found[0]!.customer_id && found[0]!.customer_id === found[1]!.customer_id) {
       throw AppError.conflict(`Both records belong to customer ${found[0]!.customer_id}; split one of them off first`);
     }
@@ -203,6 +225,7 @@ export class GoldenService {
     actor.require('stewardship:review');
     const [a, b] = orderedPair(recordA, recordB);
     await this.database.db.transaction(async (tx) => {
+      await requireInScope(tx, actor, { recordIds: [a, b] }, { entity: 'Not-duplicate pair', id: `${a}/${b}` });
       await tx.execute(sql`delete from not_duplicate_pairs where record_a = ${a} and record_b = ${b}`);
       await this.audit.append(tx, actor, { action: 'golden.not_duplicate_removed', entityType: 'record', entityId: a, payload: { recordA: a, recordB: b } });
     });
@@ -210,11 +233,15 @@ export class GoldenService {
 
   async listNotDuplicates(actor: Actor, recordId?: string): Promise<{ recordA: string; recordB: string; reason: string | null; createdBy: string | null; createdAt: string }[]> {
     actor.require('customers:read');
+    // Both records of a pair must lie in the actor's business areas.
+    const scope = actor.allAreas
+      ? sql`true`
+      : sql`${sourceInScope(actor, sql`(select source_id from source_records where id = n.record_a)`)} and ${sourceInScope(actor, sql`(select source_id from source_records where id = n.record_b)`)}`;
     const list = await rows<{ record_a: string; record_b: string; reason: string | null; created_by: string | null; created_at: Date }>(
       this.database.db,
       recordId
-        ? sql`select * from not_duplicate_pairs where record_a = ${recordId} or record_b = ${recordId} order by created_at desc limit 1000`
-        : sql`select * from not_duplicate_pairs order by created_at desc limit 1000`,
+        ? sql`select n.* from not_duplicate_pairs n where (n.record_a = ${recordId} or n.record_b = ${recordId}) and ${scope} order by n.created_at desc limit 1000`
+        : sql`select n.* from not_duplicate_pairs n where ${scope} order by n.created_at desc limit 1000`,
     );
     return list.map((r) => ({ recordA: r.record_a, recordB: r.record_b, reason: r.reason, createdBy: r.created_by, createdAt: iso(r.created_at)! }));
   }
@@ -246,7 +273,7 @@ export class GoldenService {
   }
 }
 
-function mergeRowView(m: MergeRow): MergeView {
+export function mergeRowView(m: MergeRow): MergeView {
   return {
     id: m.id,
     kind: m.kind,

@@ -10,7 +10,8 @@ import { registerWebhookRoutes, startWebhookDelivery, WebhooksService } from '..
 import { registerGoldenRoutes } from './golden.routes.js';
 import { GoldenService } from './golden.service.js';
 
-export type GoldenServices = { golden: GoldenService; stewardship: StewardshipService; webhooks: WebhooksService };
+// `database` lets the routes read lists (GET /merges) without going through the services.
+export type GoldenServices = { golden: GoldenService; stewardship: StewardshipService; webhooks: WebhooksService; database: Database };
 type Deps = { database: Database; audit: AuditService; schemas: SchemasService; sources: SourcesService; records: RecordsService };
 
 /**
@@ -22,12 +23,12 @@ export function createGoldenServices(s: Deps, opts: { matchOnArrival?: boolean }
   const stewardship = new StewardshipService(s.database, s.audit, s.schemas, s.sources, s.records, golden);
   if (opts.matchOnArrival !== false) stewardship.attachToRecords();
   const webhooks = new WebhooksService(s.database, s.audit);
-  return { golden, stewardship, webhooks };
+  return { golden, stewardship, webhooks, database: s.database };
 }
 
 /** Every route of the three modules. */
 export function registerGoldenModuleRoutes(app: HttpApp, g: GoldenServices): void {
-  registerGoldenRoutes(app, g.golden);
+  registerGoldenRoutes(app, g.golden, g.database);
   registerStewardshipRoutes(app, g.stewardship);
   registerWebhookRoutes(app, g.webhooks);
 }

@@ -1,6 +1,6 @@
 export { GoldenService, orderedPair } from './golden.service.js';
 export { registerGoldenRoutes } from './golden.routes.js';
-export { DEFAULT_THRESHOLDS, loadSettings, recomputeGolden } from './golden-store.js';
+export { cachedSettings, DEFAULT_THRESHOLDS, forgetSettings, loadSettings, recomputeGolden } from './golden-store.js';
 export type { GoldenSettings } from './golden-store.js';
 export { maskGolden, privacyOfSchemas } from './golden-view.js';
 export { notDuplicateConflict } from './merge-ops.js';
@@ -8,3 +8,4 @@ export type { MergeInput, MergeResult } from './merge-ops.js';
 export { computeGolden, DEFAULT_SURVIVORSHIP, SURVIVORSHIP_RULES } from './survivorship.js';
 export type { ContributingRecord, GoldenRecord, GoldenValue, SurvivorshipConfig, SurvivorshipRule } from './survivorship.js';
 export * from './golden.schemas.js';
+export { allInScope, areasInvolved, requireInScope, sourceInScope } from './scope.js';

@@ -7,9 +7,11 @@ import type { DomainEvent } from '../../platform/events/outbox.js';
 import { emitEvents } from '../../platform/events/outbox.js';
 import { newId } from '../../platform/ids.js';
 import type { AuditService } from '../audit/index.js';
+import { assertCustomersNotRestricted } from '../dsr/restriction-guard.js';
 import type { SchemaDefinition } from '../schemas/index.js';
 import { displayNameOf } from '../records/index.js';
 import { recomputeGolden } from './golden-store.js';
+import { requireInScope } from './scope.js';
 import type { GoldenRecord } from './survivorship.js';
 
 type CustomerState = { id: string; status: string; mergedInto: string | null; displayName: string | null };
@@ -66,6 +68,9 @@ export async function mergeCustomers(tx: Tx, deps: Deps, input: MergeInput): Pro
     if (!c) throw AppError.notFound('Customer', id);
     if (c.status !== 'active') throw AppError.conflict(`Customer ${id} is ${c.status}${c.mergedInto ? ` (into ${c.mergedInto})` : ''}; only active customers can be merged`);
   }
+  // A steward of some business areas merges only customers whose records all lie in them.
+  await requireInScope(tx, deps.actor, { customerIds: ids }, { entity: 'Customer', id: ids[0]! });
+  await assertCustomersNotRestricted(tx, ids, 'Merge refused');
   const conflict = await notDuplicateConflict(tx, ids);
   if (conflict) throw AppError.conflict(`Records ${conflict.recordA} and ${conflict.recordB} are confirmed not duplicates; remove that decision first`);
   const into = input.into ?? ids[0]!;
@@ -85,7 +90,9 @@ export async function mergeCustomers(tx: Tx, deps: Deps, input: MergeInput): Pro
             ${input.evidence === undefined ? null : JSON.stringify(input.evidence)}::jsonb, ${input.reason}, ${input.automatic ?? false}, ${by})`);
   await recomputeGolden(tx, [into]);
   const payload = { mergeId, into, from, reason: input.reason, automatic: input.automatic ?? false, recordIds: moved.map((r) => r.id) };
-  await deps.audit.append(tx, deps.actor, { action: 'customer.merge', entityType: 'customer', entityId: into, payload: { ...payload, before, evidence: input.evidence ?? null } });
+  // The sealed audit chain gets no personal data: the before-state without display names (customer_merges keeps them).
+  const auditBefore = { customers: before.customers.map((c) => ({ id: c.id, status: c.status, mergedInto: c.mergedInto })), records: before.records };
+  await deps.audit.append(tx, deps.actor, { action: 'customer.merge', entityType: 'customer', entityId: into, payload: { ...payload, before: auditBefore, evidence: input.evidence ?? null } });
   const events: DomainEvent[] = [into, ...from].map((id) => ({ type: 'customer.merged', aggregateType: 'customer', aggregateId: id, payload: { ...payload, role: id === into ? 'survivor' : 'absorbed' }, actorId: by }));
   await emitEvents(tx, events);
   return { mergeId, into, from, recordsMoved: moved.length };
@@ -104,7 +111,9 @@ export async function unmergeCustomers(tx: Tx, deps: Deps, mergeId: string, reas
   if (m.undone_at) throw AppError.conflict(`${m.kind === 'split' ? 'Split' : 'Merge'} ${mergeId} was already undone`);
   const into = m.into_customer_id;
   const restoredIds = m.kind === 'split' ? [m.from_customer_ids[0]!] : m.from_customer_ids;
+  await requireInScope(tx, deps.actor, { customerIds: [into, ...restoredIds], recordIds: m.before.records.map((r) => r.id) }, { entity: 'Merge', id: mergeId });
   const locked = await lockCustomers(tx, [into, ...restoredIds]);
+  await assertCustomersNotRestricted(tx, [into, ...restoredIds], 'Unmerge refused');
   const target = locked.find((c) => c.id === into);
   if (!target || target.status !== 'active') {
     const [later] = await rows<{ id: string }>(tx, sql`select id from customer_merges where ${into} = any(from_customer_ids) and undone_at is null order by created_at desc limit 1`);
@@ -144,6 +153,8 @@ export async function splitCustomer(tx: Tx, deps: Deps, customerId: string, reco
   const [c] = await lockCustomers(tx, [customerId]);
   if (!c) throw AppError.notFound('Customer', customerId);
   if (c.status !== 'active') throw AppError.conflict(`Customer ${customerId} is ${c.status}; only active customers can be split`);
+  await assertCustomersNotRestricted(tx, [customerId], 'Split refused');
+  await requireInScope(tx, deps.actor, { customerIds: [customerId] }, { entity: 'Customer', id: customerId });
   const owned = await rows<{ id: string; status: string; values: Record<string, unknown> | null }>(
     tx,
     sql`select id, status, "values" from source_records where customer_id = ${customerId} order by id for update`,

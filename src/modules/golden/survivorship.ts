@@ -108,7 +108,8 @@ export function computeGolden(
     const all: Candidate[] = [];
     for (const r of records) {
       const v = r.values[attr];
-      if (!empty(v)) all.push({ r, value: v, key: canonicalJson(v) });
+      // Primitives need no key sorting (the common case, and the hot loop of batch recomputes).
+      if (!empty(v)) all.push({ r, value: v, key: typeof v === 'object' ? canonicalJson(v) : JSON.stringify(v) });
     }
     if (all.length === 0) continue;
     const chain = config.attributes[attr] ?? config.default;
@@ -129,7 +130,7 @@ export function computeGolden(
     remaining.sort((a, b) => Date.parse(b.r.updatedAt) - Date.parse(a.r.updatedAt) || (a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0));
     const win = remaining[0]!;
     const prev = previous[attr];
-    const same = prev && prev.recordId === win.r.id && prev.rule !== 'pinned' && canonicalJson(prev.value) === win.key;
+    const same = prev && prev.recordId === win.r.id && prev.rule !== 'pinned' && (typeof prev.value === 'object' ? canonicalJson(prev.value) : JSON.stringify(prev.value)) === win.key;
     out[attr] = {
       value: win.value,
       rule: decidedBy,

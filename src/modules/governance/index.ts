@@ -1,5 +1,5 @@
 export { GovernanceService } from './governance.service.js';
 export type { RequestMeta } from './governance.service.js';
 export * from './governance.schemas.js';
-export { canSee, maskValue } from './masking.js';
+export { canSee, maskAttributeValues, maskValue } from './masking.js';
 export type { PrivacyLevel } from './masking.js';

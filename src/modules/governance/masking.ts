@@ -31,3 +31,10 @@ function maskString(s: string): string {
   }
   return `${[...s][0]}***`;
 }
+
+/** Attribute values (a record's `values`, a field error's `value`) masked for the actor by each attribute's privacy; unknown attributes count as personal. */
+export function maskAttributeValues(actor: Actor, values: Record<string, unknown>, privacy: ReadonlyMap<string, PrivacyLevel>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [attr, v] of Object.entries(values)) out[attr] = canSee(actor, privacy.get(attr) ?? 'personal') ? v : maskValue(v);
+  return out;
+}

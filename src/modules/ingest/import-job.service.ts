@@ -12,7 +12,10 @@ import { newId } from '../../platform/ids.js';
 import { JobQueue } from '../../platform/jobs/index.js';
 import type { AuditInput, AuditService } from '../audit/index.js';
 import type { IncomingRecord, RecordsService, WriteContext } from '../records/index.js';
-import { writeRecords } from '../records/index.js';
+import { RESTRICTED_RULE, restrictedKeys } from '../dsr/restriction-guard.js';
+import { prepareRecords, writeRecordBatch } from '../records/index.js';
+import type { ResolvedRules } from '../quality/rules.js';
+import { loadRules } from '../quality/rules.js';
 import type { SchemasService } from '../schemas/index.js';
 import { validateCompiled } from '../schemas/index.js';
 import type { SourceRow, SourcesService } from '../sources/index.js';
@@ -57,9 +60,11 @@ export type Prepared = { job: JobRow; reused: boolean };
 
 type Counters = { read: number; created: number; updated: number; unchanged: number; rejected: number };
 type QuarantineRow = { row: number; line: number; key: string | null; recordId: string | null; values: Record<string, unknown> | null; rawText: string | null; errors: QuarantineError[] };
-type Candidate = Extract<MappedRow, { ok: true }>;
+type Candidate = Extract<MappedRow, { ok: true }> & { record?: IncomingRecord };
 
-const DEFAULT_BATCH = 2000;
+const DEFAULT_BATCH = 5000;
+// Rows prepared between two yields to the event loop, so the batch being written keeps its statements flowing.
+const PREPARE_SLICE = 250;
 const HOST = hostname();
 
 /**
@@ -218,7 +223,7 @@ export class ImportJobService {
     else if (ext === '.csv' || ext === '.txt') format = 'csv';
     else if (probe.head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) format = 'xlsx';
     else format = /^\s*\{/.test(probe.head.subarray(0, 1024).toString('latin1').replace(/^\uFEFF|^\u00ef\u00bb\u00bf/, '')) ? 'jsonl' : 'csv';
-    const out: StoredOptions = { format, batchSize: opts.batchSize ?? DEFAULT_BATCH, auditMode: opts.auditMode ?? 'record' };
+    const out: StoredOptions = { format, batchSize: opts.batchSize ?? DEFAULT_BATCH, auditMode: opts.auditMode ?? 'batch' };
     if (format !== 'xlsx') {
       out.encoding = chooseEncoding(opts.encoding, probe);
       if (format === 'csv') out.delimiter = delimiter ?? sniffDelimiter(new TextDecoder(out.encoding).decode(probe.head));
@@ -269,6 +274,8 @@ export class ImportJobService {
     [job] = (await db.update(importJobs).set({ state: 'running', startedAt: new Date(), finishedAt: null, errorCode: null, errorMessage: null, runnerHost: HOST, runnerPid: process.pid, heartbeatAt: new Date(), updatedAt: new Date() }).where(eq(importJobs.id, jobId)).returning()) as [JobRow];
     onProgress?.(job);
     let reader: FileReader | undefined;
+    // The batch being written (its promise never rejects: a failure is kept and thrown by the next wait).
+    let writing: Promise<void> | null = null;
     try {
       const o = job.options as StoredOptions;
       const [source] = [...(await this.deps.sources.byIds([job.sourceId])).values()];
@@ -278,12 +285,35 @@ export class ImportJobService {
       const mapping = reader.headers ? buildMapping(reader.headers, ctx.definition, { map: o.map, key: o.key }) : null;
       const mapper = new RowMapper(ctx.definition, reader.headers, mapping, { map: o.map, key: o.key, strictColumns: o.format === 'csv' });
       const sink = new BatchSink(this.deps, actor, job, ctx);
+      // Rules are read once here, outside any transaction (PGlite has one connection); the writer still
+      // checks them per batch and reassesses if they changed.
+      const rules = job.dryRun ? null : await loadRules(db, source.schemaId, ctx.definition);
+      // Pipeline: while batch N is written (the database works), batch N+1 is read, mapped, validated and
+      // standardized (Node works). Commits stay strictly one after another, each with its checkpoint.
+      let failure: unknown = null;
+      const waitWrite = async (): Promise<void> => {
+        if (!writing) return;
+        await writing;
+        writing = null;
+        if (failure) throw failure;
+      };
       let batch: ReadRow[] = [];
       const flush = async (): Promise<void> => {
-        const mapped = batch.map((r) => mapper.map(r));
+        const rowsRead = batch;
         batch = [];
-        job = await sink.commit(mapped, reader!.bytesRead());
-        onProgress?.(job);
+        const bytes = reader!.bytesRead();
+        const mapped = await prepareBatch(rowsRead, mapper, ctx, rules);
+        await waitWrite();
+        if (signal.aborted) return;
+        writing = sink.commit(mapped, bytes).then(
+          (j) => {
+            job = j;
+            onProgress?.(j);
+          },
+          (err: unknown) => {
+            failure = err;
+          },
+        );
       };
       for await (const r of reader.rows) {
         // Rows up to the checkpoint were committed by an earlier run of this job.
@@ -295,8 +325,11 @@ export class ImportJobService {
         }
       }
       if (!signal.aborted && batch.length > 0) await flush();
+      await waitWrite();
       return await this.finish(job, signal.aborted ? 'cancelled' : 'completed', Date.now() - started, reader.bytesRead());
     } catch (err) {
+      // A read error can surface while a batch is still being written: let it commit (or fail) first.
+      await writing;
       const code = err instanceof FileFormatError ? err.rule : err instanceof AppError ? err.code : 'internal';
       return this.finish(job, 'failed', Date.now() - started, undefined, { code, message: err instanceof Error ? err.message : String(err) });
     } finally {
@@ -366,16 +399,17 @@ class BatchSink {
     }
     const append = this.job.mode === 'append';
     if (append) candidates = await this.dropDuplicateKeys(tx, candidates, quarantine);
+    candidates = await this.dropRestricted(tx, candidates, quarantine);
     if (this.job.dryRun) await this.validateOnly(tx, candidates, counters, quarantine);
     else {
       // A key repeated within the batch is written in a later round, so it updates the earlier row.
       for (const round of rounds(candidates)) {
-        const results = await writeRecords(tx, this.audit, this.actor, this.ctx, round.map((c): IncomingRecord => ({ key: c.key, values: c.values })));
+        const results = await writeRecordBatch(tx, this.audit, this.actor, this.ctx, round.map((c): IncomingRecord => c.record ?? { key: c.key, values: c.values }));
         results.forEach((r, i) => {
           const c = round[i]!;
           // A rejected row equal to an earlier rejected one comes back `unchanged`; it is still rejected.
-          if (r.row.status === 'rejected') {
-            quarantine.push({ row: c.row, line: c.line, key: c.key, recordId: r.row.id, values: c.values, rawText: null, errors: (r.row.errors ?? []) as QuarantineError[] });
+          if (r.status === 'rejected') {
+            quarantine.push({ row: c.row, line: c.line, key: c.key, recordId: r.id, values: c.values, rawText: null, errors: r.errors as QuarantineError[] });
           } else counters[r.outcome === 'rejected' ? 'rejected' : r.outcome] += 1;
         });
       }
@@ -400,6 +434,19 @@ class BatchSink {
       }
       taken.add(c.key);
       out.push(c);
+    }
+    return out;
+  }
+
+  /** A row updating a restricted customer's record is quarantined (no processing until lifted); the file goes on. */
+  private async dropRestricted(tx: Tx, candidates: Candidate[], quarantine: QuarantineRow[]): Promise<Candidate[]> {
+    const hit = await restrictedKeys(tx, this.job.sourceId, candidates.map((c) => c.key));
+    if (hit.size === 0) return candidates;
+    const out: Candidate[] = [];
+    for (const c of candidates) {
+      const customerId = hit.get(c.key);
+      if (customerId === undefined) out.push(c);
+      else quarantine.push({ row: c.row, line: c.line, key: c.key, recordId: null, values: c.values, rawText: null, errors: [{ field: '$key', rule: RESTRICTED_RULE, message: `customer ${customerId} is restricted`, value: c.key }] });
     }
     return out;
   }
@@ -430,12 +477,10 @@ class BatchSink {
     if (quarantine.length > 0) {
       await tx.execute(sql`
         insert into import_quarantine (id, job_id, source_id, row_number, line, source_key, record_id, "values", raw_text, errors)
-        select u.id, ${this.job.id}, ${this.job.sourceId}, u.row_number, u.line, u.key, u.record_id, u.vals::jsonb, u.raw_text, u.errors::jsonb
-        from unnest(${sql.param(quarantine.map(() => newId('quarantine')))}::text[], ${sql.param(quarantine.map((q) => q.row))}::int[],
-                    ${sql.param(quarantine.map((q) => q.line))}::int[], ${sql.param(quarantine.map((q) => q.key))}::text[],
-                    ${sql.param(quarantine.map((q) => q.recordId))}::text[], ${sql.param(quarantine.map((q) => (q.values ? JSON.stringify(q.values) : null)))}::text[],
-                    ${sql.param(quarantine.map((q) => q.rawText))}::text[], ${sql.param(quarantine.map((q) => JSON.stringify(q.errors)))}::text[])
-             as u(id, row_number, line, key, record_id, vals, raw_text, errors)
+        select u.id, ${this.job.id}, ${this.job.sourceId}, u.row_number, u.line, u.key, u.record_id, u.vals, u.raw_text, u.errors
+        from jsonb_to_recordset(${JSON.stringify(
+          quarantine.map((q) => ({ id: newId('quarantine'), row_number: q.row, line: q.line, key: q.key, record_id: q.recordId, vals: q.values, raw_text: q.rawText, errors: q.errors })),
+        )}::jsonb) as u(id text, row_number int, line int, key text, record_id text, vals jsonb, raw_text text, errors jsonb)
         on conflict (job_id, row_number) do nothing`);
     }
     const [row] = await tx
@@ -455,6 +500,32 @@ class BatchSink {
       .returning();
     return row!;
   }
+}
+
+/**
+ * Maps read rows and, unless this is a dry run, validates and standardizes them ahead of their write
+ * (outside the transaction), yielding to the event loop between slices so the previous batch's
+ * statements are sent as soon as the database answers.
+ */
+async function prepareBatch(read: ReadRow[], mapper: RowMapper, ctx: WriteContext, rules: ResolvedRules | null): Promise<MappedRow[]> {
+  const out: MappedRow[] = [];
+  const now = new Date();
+  for (let i = 0; i < read.length; i += PREPARE_SLICE) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const slice = read.slice(i, i + PREPARE_SLICE).map((r) => mapper.map(r));
+    if (rules) {
+      const records: IncomingRecord[] = [];
+      for (const m of slice) {
+        if (!m.ok) continue;
+        const rec: IncomingRecord = { key: m.key, values: m.values };
+        (m as Candidate).record = rec;
+        records.push(rec);
+      }
+      prepareRecords(ctx, rules, records, now);
+    }
+    out.push(...slice);
+  }
+  return out;
 }
 
 /** Splits candidates so that no key appears twice in one writer call; order of occurrence is kept. */

@@ -8,6 +8,7 @@ import { parseOrThrow } from '../../platform/errors/zod-details.js';
 import type { PrivacyLevel } from '../governance/index.js';
 import { canSee, maskValue } from '../governance/index.js';
 import type { IncomingRecord } from '../records/index.js';
+import { RESTRICTED_RULE, restrictedKeys } from '../dsr/restriction-guard.js';
 import { privacyMap, writeRecords } from '../records/index.js';
 import type { SourceRow } from '../sources/index.js';
 import { spreadsheetSafe } from './csv-safe.js';
@@ -115,7 +116,12 @@ export class QuarantineService {
       for (let i = 0; i < list.length; i += RESUBMIT_BATCH) {
         const chunk = list.slice(i, i + RESUBMIT_BATCH);
         await this.deps.database.db.transaction(async (tx) => {
-          for (const round of keyRounds(chunk)) {
+          // A restricted customer's rows stay open in quarantine until the restriction is lifted.
+          const frozen = await restrictedKeys(tx, sourceId, chunk.map((r) => r.source_key!));
+          for (const r of chunk.filter((q) => frozen.has(q.source_key!))) {
+            results.push({ id: r.id, row: r.row_number, outcome: 'skipped', recordId: r.record_id, errors: [{ field: '$key', rule: RESTRICTED_RULE, message: `customer ${frozen.get(r.source_key!)} is restricted` }] });
+          }
+          for (const round of keyRounds(chunk.filter((q) => !frozen.has(q.source_key!)))) {
             const written = await writeRecords(tx, this.deps.audit, actor, ctx, round.map((r): IncomingRecord => ({ key: r.source_key!, values: r.values! })));
             for (const [j, w] of written.entries()) {
               const q = round[j]!;

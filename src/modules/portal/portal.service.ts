@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { Actor } from '../../platform/auth/actor.js';
-import type { Database } from '../../platform/db/database.js';
+import type { Database, Executor } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { parseOrThrow } from '../../platform/errors/zod-details.js';
@@ -277,6 +277,8 @@ export class PortalService {
 
   /** Stamps one attribute (or all, with '*') of one of the customer's records as verified by the customer now. */
   async verify(customerId: string, recordId: string, attribute: string, ctx: RequestContext): Promise<number> {
+    // Stamping values is processing; a restricted customer's data stays as it is until the restriction is lifted.
+    await this.dsr.assertNotRestricted(customerId, undefined, 'Confirmation refused');
     const [r] = await rows<StoredRecordRow>(this.database.db, sql`select * from source_records where id = ${recordId} and customer_id = ${customerId} and status <> 'deleted' and "values" is not null`);
     if (!r) throw AppError.notFound('Record', recordId);
     const def = (await this.schemas.loadVersion(r.schema_id, Number(r.schema_version))).definition;
@@ -288,19 +290,19 @@ export class PortalService {
     const stamps = Object.fromEntries(names.map((n) => [n, { status: 'valid', reasons: [], verifiedAt: at, verifiedBy: 'customer' }]));
     await this.database.db.transaction(async (tx) => {
       await tx.execute(sql`update source_records set verification = coalesce(verification, '{}'::jsonb) || ${JSON.stringify(stamps)}::jsonb where id = ${recordId}`);
-      await this.audit.append(tx, customerActor(customerId, ctx), { action: 'portal.verify', entityType: 'customer', entityId: customerId, payload: { recordId, attributes: names, ...meta(ctx) } });
+      await this.auditPortal(tx, customerActor(customerId, ctx), ctx, customerId, 'portal.verify', { recordId, attributes: names });
     });
     return names.length;
   }
 
   /** A customer's correction: validated against the schema, then applied or queued for a steward. */
   async correct(customerId: string, recordId: string, attribute: string, value: string, ctx: RequestContext): Promise<'applied' | 'queued'> {
-    if (await this.dsr.isRestricted(customerId)) throw AppError.conflict('restricted');
+    await this.dsr.assertNotRestricted(customerId, undefined, 'Correction refused');
     const actor = customerActor(customerId, ctx);
     const newValue = value.trim() === '' ? null : value;
     if (this.config.corrections === 'apply') {
       await this.dsr.correctRecord(actor, customerId, recordId, { [attribute]: newValue });
-      await this.audit.append(this.database.db, actor, { action: 'portal.correct', entityType: 'customer', entityId: customerId, payload: { recordId, attribute, applied: true, ...meta(ctx) } });
+      await this.auditPortal(this.database.db, actor, ctx, customerId, 'portal.correct', { recordId, attribute, applied: true });
       return 'applied';
     }
     // Validate now so the customer hears about a typo at once, even though a steward applies it.
@@ -314,7 +316,7 @@ export class PortalService {
     await this.database.db.transaction(async (tx) => {
       const id = newId('portalCorrection');
       await tx.execute(sql`insert into portal_corrections (id, customer_id, record_id, attribute, proposed, status) values (${id}, ${customerId}, ${recordId}, ${attribute}, ${JSON.stringify({ value: newValue })}::jsonb, 'pending')`);
-      await this.audit.append(tx, actor, { action: 'portal.correct', entityType: 'customer', entityId: customerId, payload: { recordId, attribute, applied: false, correctionId: id, ...meta(ctx) } });
+      await this.auditPortal(tx, actor, ctx, customerId, 'portal.correct', { recordId, attribute, applied: false, correctionId: id });
     });
     return 'queued';
   }
@@ -333,28 +335,40 @@ export class PortalService {
       source: 'portal',
       proof: { formId: 'portal', noticeId: `${purpose.key}@v${purpose.current_notice_version}`, ip: ctx.ip, ...(ctx.userAgent ? { userAgent: ctx.userAgent.slice(0, 1000) } : {}) },
     });
-    await this.audit.append(this.database.db, actor, { action: 'portal.consent', entityType: 'customer', entityId: customerId, payload: { purpose: purpose.key, channel, decision, ...meta(ctx) } });
+    await this.auditPortal(this.database.db, actor, ctx, customerId, 'portal.consent', { purpose: purpose.key, channel, decision });
   }
 
   /** Logs an erasure request for staff to carry out (erasure itself is not automatic). */
   async requestErasure(customerId: string, ctx: RequestContext): Promise<string> {
     const actor = customerActor(customerId, ctx);
     const r = await this.dsr.requestFromPortal(actor, customerId, 'erasure', 'requested in the self-service portal');
-    await this.audit.append(this.database.db, actor, { action: 'portal.erasure_request', entityType: 'customer', entityId: customerId, payload: { requestId: r.id, ...meta(ctx) } });
+    await this.auditPortal(this.database.db, actor, ctx, customerId, 'portal.erasure_request', { requestId: r.id });
     return r.id;
   }
 
   /** The customer's own data download (same bundle as the staff access export). */
   async download(customerId: string, format: 'json' | 'csv', ctx: RequestContext): Promise<string> {
     const bundle = await this.dsr.bundle(customerId);
-    await this.audit.append(this.database.db, customerActor(customerId, ctx), { action: 'portal.download', entityType: 'customer', entityId: customerId, payload: { format, ...meta(ctx) } });
+    await this.auditPortal(this.database.db, customerActor(customerId, ctx), ctx, customerId, 'portal.download', { format });
     if (format === 'json') return JSON.stringify(bundle, null, 2);
     return bundleCsv(bundle);
   }
 
   /** Audits a page view (reading personal data is an action too). */
   async auditView(customerId: string, tokenId: string, ctx: RequestContext): Promise<void> {
-    await this.audit.append(this.database.db, customerActor(customerId, ctx), { action: 'portal.view', entityType: 'customer', entityId: customerId, payload: { linkId: tokenId, ...meta(ctx) } });
+    await this.auditPortal(this.database.db, customerActor(customerId, ctx), ctx, customerId, 'portal.view', { linkId: tokenId });
+  }
+
+  /**
+   * Audits a customer's portal action. The sealed audit chain holds no personal data: the entry carries the
+   * request id, and the customer's IP and user agent go to subject_network_log (erased with the customer).
+   */
+  private async auditPortal(ex: Executor, actor: Actor, ctx: RequestContext, customerId: string, action: string, payload: Record<string, unknown>): Promise<void> {
+    await ex.execute(sql`
+      insert into subject_network_log (request_id, customer_id, ip, user_agent)
+      values (${ctx.requestId}, ${customerId}, ${ctx.ip}, ${ctx.userAgent ? ctx.userAgent.slice(0, 500) : null})
+      on conflict (request_id) do nothing`);
+    await this.audit.append(ex, actor, { action, entityType: 'customer', entityId: customerId, payload });
   }
 
   /** Removes nonces older than their lifetime (housekeeping). */
@@ -372,15 +386,12 @@ export class PortalService {
   }
 }
 
-/** The customer as an actor: audited as actor_type customer; the IP is kept in payloads, not the column. */
+/** The customer as an actor: audited as actor_type customer; the IP is kept in subject_network_log, not the chain. */
 export function customerActor(customerId: string, ctx: RequestContext): Actor {
   // The agent role carries consent:write, which the consent service asks for; nothing else is reachable.
   return new Actor('customer', customerId, ['agent'], [], ctx.requestId, null, 'portal');
 }
 
-function meta(ctx: RequestContext): { ip: string; userAgent: string | null } {
-  return { ip: ctx.ip, userAgent: ctx.userAgent ? ctx.userAgent.slice(0, 500) : null };
-}
 
 function linkMail(url: string, expiresAt: Date, cfg: PortalConfig): { text: string; html: string } {
   const until = expiresAt.toUTCString();

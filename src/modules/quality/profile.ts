@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from '../../platform/db/database.js';
+import type { Database, Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import type { AttributeType, SchemaDefinition } from '../schemas/index.js';
 import { PATTERN_FROM, PATTERN_MAX_LENGTH, PATTERN_TO } from './patterns.js';
@@ -59,100 +59,144 @@ export async function profileSource(database: Database, sourceId: string, defini
   // definition format already restricts them to this pattern.
   for (const n of names) if (!SAFE_NAME.test(n)) throw new Error(`unexpected attribute name ${n}`);
   const numeric = definition.attributes.filter((a) => NUMERIC.has(a.type)).map((a) => a.name);
-  return database.db.transaction(async (tx) => {
-    // The hash tables of a million-record source need a few hundred MB; without this they spill to disk.
-    // The planner estimates every grouping set of raw->>'attr' at one group per record and hashes only the
-    // sets that fit its memory limit, sorting the whole source once for each of the others (MixedAggregate:
-    // most of the time on a million records). A high limit makes it hash them all in one pass; real memory
-    // is what the groups need (a few hundred MB for a million records), and hash aggregation spills beyond it.
-    // (PGlite is a 32-bit build whose limit is below 2GB, and holds small data sets anyway.)
-    await tx.execute(sql.raw(`set local work_mem = '${database.kind === 'postgres' ? '2GB' : '256MB'}'`));
-    await tx.execute(sql`set local hash_mem_multiplier = 4`);
-    const [count] = await rows<{ n: number }>(tx, sql`select count(*)::int n from source_records where source_id = ${sourceId} and status in ('valid', 'rejected')`);
-    const records = Number(count?.n ?? 0);
-    // Patterns cost a translate() per distinct value; above SAMPLE_FROM records, values seen once are
-    // sampled 1 in PATTERN_SAMPLE (by hash of the value) and counted PATTERN_SAMPLE times. Exact otherwise.
-    const sample = records > SAMPLE_FROM ? PATTERN_SAMPLE : 1;
-    const result: Row[] = [];
-    const issues = new Map<string, { suspect: number; invalid: number }>();
-    for (let from = 0; from < names.length; from += CHUNK) {
-      const chunk = names.slice(from, from + CHUNK);
-      const withIssues = from === 0;
-      const exprs = chunk.map((n) => `(r.raw->>'${n}')`);
-      if (withIssues) exprs.push(`(case when r.status = 'valid' and r.quality_computed_at is not null then r.quality_issues end)`);
-      const full = (1 << exprs.length) - 1;
-      const gidOf = (i: number) => full ^ (1 << (exprs.length - 1 - i));
-      const label = `case gid ${chunk.map((n, i) => `when ${gidOf(i)} then '${n}'`).join(' ')} end`;
-      const value = `coalesce(${chunk.map((_, i) => `c${i}`).join(', ')})`;
-      const select = exprs.map((e, i) => (withIssues && i === chunk.length ? `${e} iss` : `${e} c${i}`)).join(', ');
-      const part = await rows<Row & { a: string | null; iss_rows?: { issue: string; n: number }[] | null }>(
-        tx,
-        sql`
-        with g0 as (
-          select ${sql.raw(select)}, count(*)::int n,
-                 count(*) filter (where r.status = 'valid' and r.quality_computed_at is not null)::int na,
-                 grouping(${sql.raw(exprs.join(', '))}) gid
-          from source_records r where r.source_id = ${sourceId} and r.status in ('valid', 'rejected')
-          group by grouping sets (${sql.raw(exprs.map((e) => `(${e})`).join(', '))})
-        ),
-        g as (
-          select ${sql.raw(label)} a, ${sql.raw(value)} v, n, na from g0
-          where gid <> ${withIssues ? gidOf(chunk.length) : -1} and btrim(${sql.raw(value)}) <> ''
-        ),
-        stats as (
-          select a, sum(n)::int filled, sum(na)::int assessed, count(*)::int distinct_count, count(*) filter (where n = 1)::int singles,
-                 min(v collate "C") min_text, max(v collate "C") max_text,
-                 min(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text min_num,
-                 max(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text max_num
-          from g group by a
-        ),
-        -- Top values: rank only values seen more than once (few), then fill short lists with singletons,
-        -- which are all tied at 1 (any of them is as frequent as another; shown sorted).
-        multi as (
-          select a, v, n from (select a, v, n, row_number() over (partition by a order by n desc, v collate "C") rn from g where n > 1) t where rn <= ${topN}
-        ),
-        fill as (
-          select s.a, f.v, 1 n
-          from (select stats.a, ${topN} - coalesce(m.k, 0) need from stats left join (select a, count(*)::int k from multi group by a) m using (a)
-                where stats.singles > 0 and coalesce(m.k, 0) < ${topN}) s
-          cross join lateral (select g.v from g where g.a = s.a and g.n = 1 limit s.need) f
-        ),
-        top as (
-          select a, json_agg(json_build_object('value', v, 'count', n) order by n desc, v collate "C") top
-          from (select * from multi union all select * from fill) t group by a
-        ),
-        pat as (
-          select a, json_agg(json_build_object('pattern', p, 'count', n) order by n desc, p collate "C") pats
-          from (select a, p, n, row_number() over (partition by a order by n desc, p collate "C") rn
-                from (select a, translate(left(v, ${PATTERN_MAX_LENGTH}), ${PATTERN_FROM}, ${PATTERN_TO}) p, sum(case when n > 1 then n else ${sample} end)::int n
-                      from g where n > 1 or (hashtext(v) & ${sample - 1}) = 0 group by 1, 2) p0) t
-          where rn <= ${topN} group by a
-        ),
-        len as (
-          select a, json_agg(json_build_object('length', l, 'count', n) order by l) lens
-          from (select a, char_length(v) l, sum(n)::int n from g group by 1, 2) t group by a
-        ),
-        iss as (
-          select json_agg(json_build_object('issue', i, 'n', n)) iss_rows
-          from (select i, sum(g0.n)::int n from g0 cross join lateral unnest(g0.iss) i
-                where g0.gid = ${withIssues ? gidOf(chunk.length) : -1} group by i) t
-        )
-        select stats.a, stats.filled, stats.assessed, stats.distinct_count, stats.min_text, stats.max_text, stats.min_num, stats.max_num,
-               top.top, pat.pats, len.lens, null::json iss_rows
-        from stats left join top using (a) left join pat using (a) left join len using (a)
-        union all select null, 0, 0, 0, null, null, null, null, null, null, null, iss.iss_rows from iss`,
-      );
-      for (const r of part) {
-        if (r.a !== null) result.push(r);
-        for (const i of r.iss_rows ?? []) {
-          const [attr, status] = i.issue.split(':') as [string, string];
-          const e = issues.get(attr) ?? { suspect: 0, invalid: 0 };
-          if (status === 'suspect') e.suspect += Number(i.n);
-          if (status === 'invalid') e.invalid += Number(i.n);
-          issues.set(attr, e);
+  // The grouping-set pass is CPU-bound in one backend, so on PostgreSQL the attributes are split over
+  // two connections that share one snapshot (pg_export_snapshot); PGlite has one connection.
+  const parallel = database.kind === 'postgres' ? 2 : 1;
+  const groups = Math.max(parallel, Math.ceil(names.length / CHUNK));
+  const chunks: string[][] = Array.from({ length: Math.min(groups, Math.max(1, names.length)) }, () => []);
+  names.forEach((n, i) => chunks[i % chunks.length]!.push(n));
+  return database.db.transaction(
+    async (tx) => {
+      await tuneAggregation(tx, database);
+      const [count] = await rows<{ n: number }>(tx, sql`select count(*)::int n from source_records where source_id = ${sourceId} and status in ('valid', 'rejected')`);
+      const records = Number(count?.n ?? 0);
+      // Patterns cost a translate() per distinct value; above SAMPLE_FROM records, values seen once are
+      // sampled 1 in PATTERN_SAMPLE (by hash of the value) and counted PATTERN_SAMPLE times. Exact otherwise.
+      const sample = records > SAMPLE_FROM ? PATTERN_SAMPLE : 1;
+      const result: Row[] = [];
+      const issues = new Map<string, { suspect: number; invalid: number }>();
+      const collect = (part: (Row & { iss_rows?: { issue: string; n: number }[] | null })[]): void => {
+        for (const r of part) {
+          if (r.a !== null) result.push(r);
+          for (const i of r.iss_rows ?? []) {
+            const [attr, status] = i.issue.split(':') as [string, string];
+            const e = issues.get(attr) ?? { suspect: 0, invalid: 0 };
+            if (status === 'suspect') e.suspect += Number(i.n);
+            if (status === 'invalid') e.invalid += Number(i.n);
+            issues.set(attr, e);
+          }
         }
+      };
+      const run = (ex: Tx, index: number) => chunkQuery(ex, sourceId, chunks[index]!, index === 0, numeric, topN, sample);
+      if (chunks.length > 1 && parallel > 1) {
+        const [{ snapshot }] = (await rows<{ snapshot: string }>(tx, sql`select pg_export_snapshot() snapshot`)) as [{ snapshot: string }];
+        const others = chunks.slice(1).map((_, k) =>
+          database.db.transaction(
+            async (t2) => {
+              await t2.execute(sql.raw(`set transaction snapshot '${snapshot.replace(/'/g, '')}'`));
+              await tuneAggregation(t2, database);
+              return run(t2, k + 1);
+            },
+            { isolationLevel: 'repeatable read', accessMode: 'read only' },
+          ),
+        );
+        // The exporting transaction must stay open until the others have imported its snapshot; it works meanwhile.
+        const mine = await run(tx, 0);
+        collect(mine);
+        for (const part of await Promise.all(others)) collect(part);
+      } else {
+        for (let index = 0; index < chunks.length; index++) collect(await run(tx, index));
       }
-    }
+      return finish(tx, sourceId, definition, records, result, issues);
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+async function tuneAggregation(tx: Tx, database: Database): Promise<void> {
+  // The hash tables of a million-record source need a few hundred MB; without this they spill to disk.
+  // The planner estimates every grouping set of raw->>'attr' at one group per record and hashes only the
+  // sets that fit its memory limit, sorting the whole source once for each of the others (MixedAggregate:
+  // most of the time on a million records). A high limit makes it hash them all in one pass (split in two
+  // chunks, each chunk's estimate fits); real memory is what the groups need, and hash aggregation spills
+  // beyond it. (enable_sort = off was tried: it also steers the small window/ordered aggregates after the
+  // pass and made a 20,000-record profile 3-4x slower.)
+  // (PGlite is a 32-bit build whose limit is below 2GB, and holds small data sets anyway.)
+  await tx.execute(sql.raw(`set local work_mem = '${database.kind === 'postgres' ? '2GB' : '256MB'}'`));
+  await tx.execute(sql`set local hash_mem_multiplier = 4`);
+}
+
+type ChunkRow = Row & { a: string | null; iss_rows?: { issue: string; n: number }[] | null };
+
+/** One scan: a hash aggregate with one grouping set per attribute of the chunk (plus the issue list in the first). */
+async function chunkQuery(tx: Tx, sourceId: string, chunk: string[], withIssues: boolean, numeric: string[], topN: number, sample: number): Promise<ChunkRow[]> {
+    const exprs = chunk.map((n) => `(r.raw->>'${n}')`);
+    if (withIssues) exprs.push(`(case when r.status = 'valid' and r.quality_computed_at is not null then r.quality_issues end)`);
+    const full = (1 << exprs.length) - 1;
+    const gidOf = (i: number) => full ^ (1 << (exprs.length - 1 - i));
+    const label = `case gid ${chunk.map((n, i) => `when ${gidOf(i)} then '${n}'`).join(' ')} end`;
+    const value = `coalesce(${chunk.map((_, i) => `c${i}`).join(', ')})`;
+    const select = exprs.map((e, i) => (withIssues && i === chunk.length ? `${e} iss` : `${e} c${i}`)).join(', ');
+    return rows<ChunkRow>(
+      tx,
+      sql`
+      with g0 as (
+        select ${sql.raw(select)}, count(*)::int n,
+               count(*) filter (where r.status = 'valid' and r.quality_computed_at is not null)::int na,
+               grouping(${sql.raw(exprs.join(', '))}) gid
+        from source_records r where r.source_id = ${sourceId} and r.status in ('valid', 'rejected')
+        group by grouping sets (${sql.raw(exprs.map((e) => `(${e})`).join(', '))})
+      ),
+      g as (
+        select ${sql.raw(label)} a, ${sql.raw(value)} v, n, na from g0
+        where gid <> ${withIssues ? gidOf(chunk.length) : -1} and btrim(${sql.raw(value)}) <> ''
+      ),
+      stats as (
+        select a, sum(n)::int filled, sum(na)::int assessed, count(*)::int distinct_count, count(*) filter (where n = 1)::int singles,
+               min(v collate "C") min_text, max(v collate "C") max_text,
+               min(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text min_num,
+               max(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text max_num
+        from g group by a
+      ),
+      -- Top values: rank only values seen more than once (few), then fill short lists with singletons,
+      -- which are all tied at 1 (any of them is as frequent as another; shown sorted).
+      multi as (
+        select a, v, n from (select a, v, n, row_number() over (partition by a order by n desc, v collate "C") rn from g where n > 1) t where rn <= ${topN}
+      ),
+      fill as (
+        select s.a, f.v, 1 n
+        from (select stats.a, ${topN} - coalesce(m.k, 0) need from stats left join (select a, count(*)::int k from multi group by a) m using (a)
+              where stats.singles > 0 and coalesce(m.k, 0) < ${topN}) s
+        cross join lateral (select g.v from g where g.a = s.a and g.n = 1 limit s.need) f
+      ),
+      top as (
+        select a, json_agg(json_build_object('value', v, 'count', n) order by n desc, v collate "C") top
+        from (select * from multi union all select * from fill) t group by a
+      ),
+      pat as (
+        select a, json_agg(json_build_object('pattern', p, 'count', n) order by n desc, p collate "C") pats
+        from (select a, p, n, row_number() over (partition by a order by n desc, p collate "C") rn
+              from (select a, translate(left(v, ${PATTERN_MAX_LENGTH}), ${PATTERN_FROM}, ${PATTERN_TO}) p, sum(case when n > 1 then n else ${sample} end)::int n
+                    from g where n > 1 or (hashtext(v) & ${sample - 1}) = 0 group by 1, 2) p0) t
+        where rn <= ${topN} group by a
+      ),
+      len as (
+        select a, json_agg(json_build_object('length', l, 'count', n) order by l) lens
+        from (select a, char_length(v) l, sum(n)::int n from g group by 1, 2) t group by a
+      ),
+      iss as (${withIssues ? sql`
+        select json_agg(json_build_object('issue', i, 'n', n)) iss_rows
+        from (select i, sum(g0.n)::int n from g0 cross join lateral unnest(g0.iss) i
+              where g0.gid = ${gidOf(chunk.length)} group by i) t` : sql`select null::json iss_rows`}
+      )
+      select stats.a, stats.filled, stats.assessed, stats.distinct_count, stats.min_text, stats.max_text, stats.min_num, stats.max_num,
+             top.top, pat.pats, len.lens, null::json iss_rows
+      from stats left join top using (a) left join pat using (a) left join len using (a)
+      union all select null, 0, 0, 0, null, null, null, null, null, null, null, iss.iss_rows from iss`,
+    );
+}
+
+async function finish(tx: Tx, sourceId: string, definition: SchemaDefinition, records: number, result: Row[], issues: Map<string, { suspect: number; invalid: number }>): Promise<{ records: number; attributes: AttributeProfile[] }> {
     // Rejected records: a filled value is invalid when validation failed on its attribute (or a part of it).
     const rejected = await rows<{ a: string; n: number }>(
       tx,
@@ -175,7 +219,6 @@ export async function profileSource(database: Database, sourceId: string, defini
       return toProfile(attr.name, attr.type, records, r, st);
     });
     return { records, attributes };
-  });
 }
 
 function toProfile(attribute: string, type: AttributeType, records: number, r: Row | undefined, st: Status): AttributeProfile {

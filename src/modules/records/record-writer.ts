@@ -11,13 +11,30 @@ import type { Assessment } from '../quality/assess.js';
 import { assessRecord } from '../quality/assess.js';
 import { loadRules } from '../quality/rules.js';
 import type { VerificationMap, VerifiedBy } from '../quality/verification.js';
-import type { CompiledSchema, FieldError, SchemaDefinition } from '../schemas/index.js';
+import type { ResolvedRules } from '../quality/rules.js';
+import type { CompiledSchema, FieldError, SchemaDefinition, ValidationResult } from '../schemas/index.js';
 import { validateCompiled } from '../schemas/index.js';
 import type { SourceRow } from '../sources/index.js';
 import { displayNameOf, searchTermsOf } from './search-terms.js';
 import type { WriteOutcome } from './records.schemas.js';
 
-export type IncomingRecord = { key: string; values: Record<string, unknown> };
+export type IncomingRecord = {
+  key: string;
+  values: Record<string, unknown>;
+  prepared?: PreparedRecord;
+  /** The request that sent this record when one write serves several (coalesced API writes); audited per record. */
+  request?: { requestId: string | null; ip: string | null };
+};
+
+/**
+ * Validation and quality assessment done ahead of the write (bulk imports do it for the next batch while
+ * the database writes the current one). `quality` assumes a new record: the writer reassesses records
+ * that turn out to exist (their previous stamps count) and ignores it if the rules changed meanwhile.
+ */
+export type PreparedRecord = { validation: ValidationResult; quality: Assessment | null; rules: ResolvedRules; verifiedBy: VerifiedBy };
+
+/** What a bulk caller needs to know about each written record, without reading the rows back. */
+export type WriteSummary = { outcome: WriteOutcome; id: string; status: 'valid' | 'rejected' | 'deleted'; errors: FieldError[] };
 
 export type StoredRecordRow = {
   id: string;
@@ -90,6 +107,17 @@ const RECORD_COLUMNS = sql.raw(
     'standardized, verification, quality_score, quality_computed_at, quality_issues',
 );
 
+/** Validates and assesses records outside any transaction (pure CPU); see PreparedRecord. */
+export function prepareRecords(ctx: WriteContext, rules: ResolvedRules, batch: IncomingRecord[], now = new Date()): void {
+  const region = ctx.source.defaultRegion ?? ctx.definition.defaultRegion ?? undefined;
+  const verifiedBy = ctx.verifiedBy ?? 'api-rule';
+  for (const r of batch) {
+    const validation = validateCompiled(ctx.compiled, r.values);
+    const quality = validation.ok ? assessRecord({ definition: ctx.definition, rules, values: validation.values, region, now, verifiedBy }) : null;
+    r.prepared = { validation, quality, rules, verifiedBy };
+  }
+}
+
 /**
  * Writes a batch of records of one source in the caller's transaction with set-based statements:
  * validate, enforce unique attributes, upsert with a new version per change, keep rejected records
@@ -102,6 +130,31 @@ export async function writeRecords(
   ctx: WriteContext,
   batch: IncomingRecord[],
 ): Promise<{ outcome: WriteOutcome; row: StoredRecordRow }[]> {
+  const planned = await writePlanned(tx, audit, actor, ctx, batch);
+  const keys = batch.map((r) => r.key);
+  const finalRows = await rows<StoredRecordRow>(
+    tx,
+    sql`select ${RECORD_COLUMNS} from source_records where source_id = ${ctx.source.id} and source_key = any(${sql.param(keys)}::text[])`,
+  );
+  const byKey = new Map(finalRows.map((r) => [r.source_key, r]));
+  return planned.map((p) => ({ outcome: p.outcome, row: byKey.get(p.incoming.key)! }));
+}
+
+/**
+ * The same write for bulk callers (imports): answers from what it wrote instead of reading every row back.
+ * Keys must be distinct within the batch.
+ */
+export async function writeRecordBatch(tx: Tx, audit: AuditService, actor: Actor, ctx: WriteContext, batch: IncomingRecord[]): Promise<WriteSummary[]> {
+  const planned = await writePlanned(tx, audit, actor, ctx, batch);
+  return planned.map((p) =>
+    // An unchanged record is whatever was stored before.
+    p.outcome === 'unchanged' && p.existing
+      ? { outcome: p.outcome, id: p.existing.id, status: p.existing.status, errors: p.existing.errors ?? [] }
+      : { outcome: p.outcome, id: p.id, status: p.status, errors: p.errors },
+  );
+}
+
+async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: WriteContext, batch: IncomingRecord[]): Promise<Planned[]> {
   const by = actor.id ?? actor.name;
   const keys = batch.map((r) => r.key);
   const existingRows = await rows<StoredRecordRow>(
@@ -112,7 +165,7 @@ export async function writeRecords(
 
   const planned: Planned[] = batch.map((incoming) => {
     const prev = existing.get(incoming.key);
-    const v = validateCompiled(ctx.compiled, incoming.values);
+    const v = incoming.prepared?.validation ?? validateCompiled(ctx.compiled, incoming.values);
     return {
       incoming,
       existing: prev,
@@ -121,7 +174,8 @@ export async function writeRecords(
       status: v.ok ? 'valid' : 'rejected',
       values: v.ok ? v.values : null,
       extras: v.extras,
-      errors: v.errors,
+      // A copy: enforceUnique appends to it, and a prepared result may be written again on a retry.
+      errors: [...v.errors],
       customerId: prev?.customer_id ?? null,
       newCustomer: false,
       version: (prev?.version ?? 0) + 1,
@@ -171,23 +225,17 @@ export async function writeRecords(
         select * from unnest(${sql.param(newCustomers.map((p) => p.customerId))}::text[],
                              ${sql.param(newCustomers.map((p) => (p.values ? displayNameOf(ctx.definition, p.values) : null)))}::text[])`);
     }
-    const ids = changed.map((p) => p.id);
+    // The version row is copied from the written row in the same statement: each JSON document is sent
+    // and parsed once. Version 1 is the creation (an existing record always has a version, so it gets 2+).
     await tx.execute(sql`
+      with written as (
       insert into source_records (id, source_id, source_key, customer_id, schema_id, schema_version, status, raw, "values", extras, errors, version, created_by, updated_by,
                                   standardized, verification, quality_score, quality_computed_at, quality_issues)
-      select u.id, ${ctx.source.id}, u.key, u.customer_id, ${ctx.source.schemaId}, ${ctx.schemaVersion}, u.status, u.raw::jsonb, u.vals::jsonb,
-             u.extras::jsonb, u.errors::jsonb, u.version, ${by}, ${by},
-             u.std::jsonb, u.ver::jsonb, u.score::smallint, case when u.score is null then null else now() end, string_to_array(u.issues, ',')
-      from unnest(${sql.param(ids)}::text[], ${sql.param(changed.map((p) => p.incoming.key))}::text[], ${sql.param(changed.map((p) => p.customerId))}::text[],
-                  ${sql.param(changed.map((p) => p.status))}::text[], ${sql.param(changed.map((p) => JSON.stringify(p.incoming.values)))}::text[],
-                  ${sql.param(changed.map((p) => (p.values ? JSON.stringify(p.values) : null)))}::text[],
-                  ${sql.param(changed.map((p) => JSON.stringify(p.extras)))}::text[], ${sql.param(changed.map((p) => JSON.stringify(p.errors)))}::text[],
-                  ${sql.param(changed.map((p) => p.version))}::int[],
-                  ${sql.param(changed.map((p) => (p.quality ? JSON.stringify(p.quality.standardized) : null)))}::text[],
-                  ${sql.param(changed.map((p) => (p.quality ? JSON.stringify(p.quality.verification) : null)))}::text[],
-                  ${sql.param(changed.map((p) => p.quality?.score ?? null))}::int[],
-                  ${sql.param(changed.map((p) => (p.quality && p.quality.issues.length > 0 ? p.quality.issues.join(',') : null)))}::text[])
-           as u(id, key, customer_id, status, raw, vals, extras, errors, version, std, ver, score, issues)
+      select u.id, ${ctx.source.id}, u.key, u.customer_id, ${ctx.source.schemaId}, ${ctx.schemaVersion}, u.status, u.raw, u.vals,
+             u.extras, u.errors, u.version, ${by}, ${by},
+             u.std, u.ver, u.score::smallint, case when u.score is null then null else now() end, u.issues
+      from jsonb_to_recordset(${recordDocument(changed)}::jsonb)
+           as u(id text, key text, customer_id text, status text, raw jsonb, vals jsonb, extras jsonb, errors jsonb, version int, std jsonb, ver jsonb, score int, issues text[])
       on conflict (source_id, source_key) do update set
         customer_id = excluded.customer_id, schema_version = excluded.schema_version, status = excluded.status,
         raw = excluded.raw, "values" = excluded."values", extras = excluded.extras, errors = excluded.errors,
@@ -197,29 +245,42 @@ export async function writeRecords(
         verification = case when excluded.status = 'valid' then excluded.verification else source_records.verification end,
         quality_score = case when excluded.status = 'valid' then excluded.quality_score else source_records.quality_score end,
         quality_computed_at = case when excluded.status = 'valid' then excluded.quality_computed_at else source_records.quality_computed_at end,
-        quality_issues = case when excluded.status = 'valid' then excluded.quality_issues else source_records.quality_issues end`);
-    await tx.execute(sql`
+        quality_issues = case when excluded.status = 'valid' then excluded.quality_issues else source_records.quality_issues end
+      returning id, version, status, raw, "values", errors)
       insert into source_record_versions (record_id, version, change_kind, status, schema_version, raw, "values", errors, changed_by)
-      select u.id, u.version, u.kind, u.status, ${ctx.schemaVersion}, u.raw::jsonb, u.vals::jsonb, u.errors::jsonb, ${by}
-      from unnest(${sql.param(ids)}::text[], ${sql.param(changed.map((p) => p.version))}::int[],
-                  ${sql.param(changed.map((p) => (p.existing ? 'update' : 'create')))}::text[], ${sql.param(changed.map((p) => p.status))}::text[],
-                  ${sql.param(changed.map((p) => JSON.stringify(p.incoming.values)))}::text[],
-                  ${sql.param(changed.map((p) => (p.values ? JSON.stringify(p.values) : null)))}::text[],
-                  ${sql.param(changed.map((p) => JSON.stringify(p.errors)))}::text[])
-           as u(id, version, kind, status, raw, vals, errors)`);
+      select w.id, w.version, case when w.version = 1 then 'create' else 'update' end, w.status, ${ctx.schemaVersion}, w.raw, w."values", w.errors, ${by}
+      from written w`);
     await refreshDerived(tx, ctx, changed.filter((p) => p.status === 'valid'));
     await audit.appendMany(tx, actor, changed.map((p) => auditEntry(p)));
     const written = changed.filter((p) => p.status === 'valid').map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values ?? {}, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
     const more = ctx.customerAssigner && written.length > 0 ? await ctx.customerAssigner.afterWrite(tx, ctx, written) : [];
     await emitEvents(tx, [...changed.flatMap((p) => eventsFor(p, ctx, by)), ...more]);
   }
+  return planned;
+}
 
-  const finalRows = await rows<StoredRecordRow>(
-    tx,
-    sql`select ${RECORD_COLUMNS} from source_records where source_id = ${ctx.source.id} and source_key = any(${sql.param(keys)}::text[])`,
+/**
+ * The rows to write as one JSON document (a single parameter, unpacked by jsonb_to_recordset): several
+ * times cheaper for the server than one text[] array per column, whose JSON elements array_in must unescape.
+ */
+function recordDocument(changed: Planned[]): string {
+  return JSON.stringify(
+    changed.map((p) => ({
+      id: p.id,
+      key: p.incoming.key,
+      customer_id: p.customerId,
+      status: p.status,
+      raw: p.incoming.values,
+      vals: p.values,
+      extras: p.extras,
+      errors: p.errors,
+      version: p.version,
+      std: p.quality?.standardized ?? null,
+      ver: p.quality?.verification ?? null,
+      score: p.quality?.score ?? null,
+      issues: p.quality && p.quality.issues.length > 0 ? p.quality.issues : null,
+    })),
   );
-  const byKey = new Map(finalRows.map((r) => [r.source_key, r]));
-  return planned.map((p) => ({ outcome: p.outcome, row: byKey.get(p.incoming.key)! }));
 }
 
 /** Standardizes, verifies and scores the valid records of the batch (pure JS per row; rules are one query). */
@@ -230,8 +291,19 @@ async function assessQuality(tx: Tx, actor: Actor, ctx: WriteContext, changed: P
   const verifiedBy = ctx.verifiedBy ?? (actor.type === 'customer' ? 'customer' : 'api-rule');
   const region = ctx.source.defaultRegion ?? ctx.definition.defaultRegion;
   const now = new Date();
+  const rulesKey = canonicalJson(rules);
+  const preparedRules = new Map<ResolvedRules, boolean>();
   for (const p of valid) {
     const prev = p.existing;
+    const ready = p.incoming.prepared;
+    if (!prev && ready?.quality && ready.verifiedBy === verifiedBy) {
+      let same = preparedRules.get(ready.rules);
+      if (same === undefined) preparedRules.set(ready.rules, (same = canonicalJson(ready.rules) === rulesKey));
+      if (same) {
+        p.quality = ready.quality;
+        continue;
+      }
+    }
     p.quality = assessRecord({
       definition: ctx.definition,
       rules,
@@ -289,8 +361,9 @@ function uniqueKey(v: unknown): string {
 /** Search terms, unique-value claims and customer display names follow the record's valid values. */
 async function refreshDerived(tx: Tx, ctx: WriteContext, valid: Planned[]): Promise<void> {
   if (valid.length === 0) return;
-  const ids = valid.map((p) => p.id);
-  await tx.execute(sql`delete from customer_search_terms where record_id = any(${sql.param(ids)}::text[])`);
+  // A record written for the first time has no terms or claims yet (its id is new): nothing to delete.
+  const ids = valid.filter((p) => p.existing).map((p) => p.id);
+  if (ids.length > 0) await tx.execute(sql`delete from customer_search_terms where record_id = any(${sql.param(ids)}::text[])`);
   const terms = valid.flatMap((p) =>
     searchTermsOf(ctx.definition, p.values!, p.incoming.key).map((t) => ({ recordId: p.id, customerId: p.customerId!, ...t })),
   );
@@ -302,7 +375,7 @@ async function refreshDerived(tx: Tx, ctx: WriteContext, valid: Planned[]): Prom
   }
   const uniqueAttrs = ctx.definition.attributes.filter((a) => a.unique).map((a) => a.name);
   if (uniqueAttrs.length > 0) {
-    await tx.execute(sql`delete from record_unique_values where record_id = any(${sql.param(ids)}::text[])`);
+    if (ids.length > 0) await tx.execute(sql`delete from record_unique_values where record_id = any(${sql.param(ids)}::text[])`);
     const claims = valid.flatMap((p) =>
       uniqueAttrs.filter((a) => p.values![a] !== null && p.values![a] !== undefined).map((a) => ({ id: p.id, attr: a, key: uniqueKey(p.values![a]) })),
     );
@@ -331,6 +404,7 @@ function auditEntry(p: Planned): AuditInput {
     entityType: 'record',
     entityId: p.id,
     payload: { before, after: { status: p.status, raw: p.incoming.values, values: p.values, errors: p.errors, version: p.version } },
+    ...(p.incoming.request ? { request: p.incoming.request } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { emitEvents } from '../../platform/events/outbox.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { parseOrThrow } from '../../platform/errors/zod-details.js';
 import type { AuditService } from '../audit/index.js';
+import { assertCustomersNotRestricted, assertKeysNotRestricted } from '../dsr/restriction-guard.js';
 import type { PrivacyLevel } from '../governance/index.js';
 import { canSee, maskValue } from '../governance/index.js';
 import { loadRules } from '../quality/rules.js';
@@ -16,10 +17,12 @@ import { compileSchema, validateCompiled } from '../schemas/index.js';
 import type { SourceRow, SourcesService } from '../sources/index.js';
 import type { IncomingRecord, StoredRecordRow, WriteContext } from './record-writer.js';
 import { writeRecords } from './record-writer.js';
+import { WriteCoalescer } from './write-coalescer.js';
 import { maskObject, privacyMap, toRecordView } from './record-view.js';
 import type { RecordQualityView, RecordVersionView, RecordView, WriteResult } from './records.schemas.js';
 import { updateRecordBody, verifyRecordBody, writeBatchBody, writeRecordBody } from './records.schemas.js';
 
+type CoalescedWrite = { actor: Actor; source: string; record: IncomingRecord };
 export type RecordListQuery = { source?: string; status?: 'valid' | 'rejected' | 'deleted'; customerId?: string; cursor?: string; limit: number };
 export type SchemaFailure = { recordId: string; sourceId: string; sourceKey: string; schemaVersion: number; errors: FieldError[] };
 
@@ -37,9 +40,20 @@ export class RecordsService {
   /** Creates or updates one record by (source, key). */
   async write(actor: Actor, input: unknown): Promise<WriteResult> {
     const body = parseOrThrow(writeRecordBody, input, 'record');
-    const [result] = await this.writeMany(actor, body.source, [{ key: body.key, values: body.values }]);
-    return result!;
+    // Concurrent writes of one caller to one source share a transaction (see write-coalescer.ts).
+    const caller = `${actor.type}:${actor.id ?? actor.name}:${actor.roles.join(',')}:${actor.businessAreaIds.join(',')}`;
+    return this.coalescer.submit(`${caller}|${body.source}`, { actor, source: body.source, record: { key: body.key, values: body.values } });
   }
+
+  private readonly coalescer = new WriteCoalescer<CoalescedWrite, WriteResult>(
+    (_group, items) =>
+      this.writeMany(
+        items[0]!.actor,
+        items[0]!.source,
+        items.map((i) => ({ ...i.record, request: { requestId: i.actor.requestId, ip: i.actor.ip } })),
+      ),
+    (i) => i.record.key,
+  );
 
   /** Creates or updates up to 1,000 records of one source in a single transaction. */
   async writeBatch(actor: Actor, input: unknown): Promise<WriteResult[]> {
@@ -65,6 +79,8 @@ export class RecordsService {
     const source = await this.sources.resolve(actor, sourceRef);
     if (source.archivedAt) throw AppError.conflict(`Source ${source.name} is archived; unarchive it to write records`);
     const results = await this.database.db.transaction(async (tx) => {
+      // A restricted customer's records are frozen (GDPR Art. 18); checked in the transaction that writes.
+      await assertKeysNotRestricted(tx, source.id, batch.map((r) => r.key));
       const ctx = await this.writeContext(source, tx);
       return writeRecords(tx, this.audit, actor, ctx, batch);
     });
@@ -183,6 +199,7 @@ export class RecordsService {
     const row = await this.database.db.transaction(async (tx) => {
       const [locked] = await rows<StoredRecordRow>(tx, sql`select * from source_records where id = ${found.id} for update`);
       if (!locked || locked.status !== 'valid') throw AppError.conflict(`Record ${found.id} changed while verifying; try again`);
+      if (locked.customer_id) await assertCustomersNotRestricted(tx, [locked.customer_id], 'Verification refused');
       const verification: VerificationMap = { ...(locked.verification ?? {}) };
       const before: Record<string, StoredVerification | null> = {};
       for (const attr of new Set(body.attributes)) {
@@ -284,8 +301,9 @@ export class RecordsService {
   }
 
   /** Record views with masking; audits reads of unmasked sensitive values. */
-  async viewsOf(actor: Actor, list: StoredRecordRow[], entityType: string, entityId: string | null): Promise<RecordView[]> {
-    const sourceMap = await this.sources.byIds([...new Set(list.map((r) => r.source_id))]);
+  async viewsOf(actor: Actor, list: StoredRecordRow[], entityType: string, entityId: string | null, sourceNames?: ReadonlyMap<string, string>): Promise<RecordView[]> {
+    // Callers that already joined the sources pass their names and save a query.
+    const names = sourceNames ?? new Map([...(await this.sources.byIds([...new Set(list.map((r) => r.source_id))]))].map(([id, s]) => [id, s.name]));
     const privacyCache = new Map<string, Map<string, PrivacyLevel>>();
     const sensitive = new Set<string>();
     const out: RecordView[] = [];
@@ -296,7 +314,7 @@ export class RecordsService {
         privacy = privacyMap((await this.schemas.loadVersion(r.schema_id, Number(r.schema_version))).definition);
         privacyCache.set(key, privacy);
       }
-      out.push(toRecordView(actor, r, privacy, sensitive, sourceMap.get(r.source_id)?.name));
+      out.push(toRecordView(actor, r, privacy, sensitive, names.get(r.source_id)));
     }
     await this.auditSensitiveRead(actor, entityType, entityId ?? (list.length === 1 ? list[0]!.id : null), sensitive, list.map((r) => r.id));
     return out;

@@ -3,17 +3,35 @@ import type { Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import type { DomainEvent } from '../../platform/events/outbox.js';
 import { newId } from '../../platform/ids.js';
-import { loadSettings, recomputeGolden } from '../golden/index.js';
+import type { GoldenSettings } from '../golden/index.js';
+import { cachedSettings, loadSettings, recomputeGolden } from '../golden/index.js';
 import type { AssignableRecord, CustomerAssigner, WriteContext, WrittenRecord } from '../records/index.js';
+import { arrivalLockKeys, lockArrivalKeys } from './arrival-locks.js';
 import { rolesOf } from './match-fields.js';
 import { activeModel } from './model-store.js';
 import type { WarmEntry, WarmIndexes } from './warm-index.js';
 
 type PendingTask = { recordId: string; candidateRecordId: string; candidateSourceId: string; probability: number; values: Record<string, unknown> };
-type Pending = { entry: WarmEntry | null; tasks: PendingTask[] };
+type Pending = { entry: WarmEntry | null; tasks: PendingTask[]; settings: GoldenSettings };
 
-/** Counters for benchmarks and the stats route. */
-export type ArrivalStats = { probes: number; autoLinked: number; reviewTasks: number; newCustomers: number; assignMs: number; afterWriteMs: number };
+// A lock that took longer than this was (probably) held by another writer.
+const LOCK_WAIT_CATCH_UP_MS = 2;
+
+/** Counters for benchmarks; `phaseMs` splits assign / afterWrite time by phase. */
+export type ArrivalStats = {
+  probes: number; autoLinked: number; reviewTasks: number; newCustomers: number; assignMs: number; afterWriteMs: number;
+  phaseMs?: Partial<Record<'setup' | 'lock' | 'index' | 'score' | 'confirm' | 'golden' | 'tasks', number>>;
+};
+
+function phaseTimer(stats: ArrivalStats) {
+  let t = performance.now();
+  return (phase: keyof NonNullable<ArrivalStats['phaseMs']>) => {
+    const now = performance.now();
+    const ph = (stats.phaseMs ??= {});
+    ph[phase] = (ph[phase] ?? 0) + (now - t);
+    t = now;
+  };
+}
 
 /**
  * Match on arrival, plugged into the records writer: each new valid record is scored against the
@@ -49,9 +67,16 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       const roles = rolesOf(ctx.definition);
       if (Object.keys(roles).length === 0) return joins;
       const schemaId = ctx.source.schemaId;
-      const settings = await loadSettings(tx, schemaId);
-      const model = await activeModel(tx, schemaId, roles);
-      const entry = await indexes.get(tx, schemaId, roles, model);
+      const phase = phaseTimer(stats);
+      const settings = await cachedSettings(tx, schemaId);
+      const model = await activeModel(tx, schemaId, roles, { cached: true });
+      phase('setup');
+      // Writers of the same person wait for each other here, so the later one sees the earlier one's record;
+      // after a wait, records other processes committed meanwhile are read into the index first.
+      const waitedMs = await lockArrivalKeys(tx, records.flatMap((r) => arrivalLockKeys(schemaId, roles, r.values)));
+      phase('lock');
+      const entry = await indexes.get(tx, schemaId, roles, model, { forceCatchUp: waitedMs > LOCK_WAIT_CATCH_UP_MS });
+      phase('index');
       // Phase 1: score every probe, adding it afterwards so later records of the batch can match it.
       const batchIds = new Set(records.map((r) => r.id));
       const scored = records.map((r) => {
@@ -59,15 +84,19 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
         indexes.add(entry, r.id, r.version, r.values);
         return { r, cands };
       });
-      // Phase 2: where each stored candidate lives now, read inside this transaction.
+      phase('score');
+      // Phase 2: where each stored candidate lives now, read inside this transaction. Records of restricted
+      // customers are no candidates: nothing joins them and no review task could merge into them.
       const storedIds = [...new Set(scored.flatMap((s) => s.cands.map((c) => c.recordId)).filter((id) => !batchIds.has(id)))];
       const stored = storedIds.length
         ? await rows<{ id: string; customer_id: string | null; source_id: string; status: string }>(
             tx,
             sql`select r.id, r.customer_id, r.source_id, r.status from source_records r join customers c on c.id = r.customer_id
-                where r.id = any(${sql.param(storedIds)}::text[]) and c.status = 'active'`,
+                where r.id = any(${sql.param(storedIds)}::text[]) and c.status = 'active'
+                  and not exists (select 1 from dsr_restrictions d where d.customer_id = r.customer_id)`,
           )
         : [];
+      phase('confirm');
       const where = new Map(stored.filter((s) => s.status === 'valid' && s.customer_id).map((s) => [s.id, { customerId: s.customer_id!, sourceId: s.source_id }]));
       const batchCustomer = new Map<string, string>();
       const tasks: PendingTask[] = [];
@@ -96,7 +125,7 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
           tasks.push({ recordId: r.id, candidateRecordId: c.recordId, candidateSourceId: c.sourceId, probability: c.p, values: r.values });
         }
       }
-      pending.set(tx, { entry, tasks });
+      pending.set(tx, { entry, tasks, settings });
       return joins;
     },
 
@@ -109,7 +138,14 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
         const entry = p?.entry ?? (await indexes.get(tx, ctx.source.schemaId, roles, await activeModel(tx, ctx.source.schemaId, roles)));
         for (const w of written) if (!w.created) indexes.add(entry, w.id, w.version, w.values);
       }
-      await recomputeGolden(tx, written.map((w) => w.customerId));
+      const phase = phaseTimer(stats);
+      // The schema's settings and attributes are known here, and customers created by this batch have nothing stored to read.
+      const settings = p?.settings ?? (await loadSettings(tx, ctx.source.schemaId));
+      await recomputeGolden(tx, written.map((w) => w.customerId), {
+        schemas: new Map([[ctx.source.schemaId, { settings, attributes: ctx.definition.attributes.map((a) => a.name) }]]),
+        fresh: new Set(written.filter((w) => w.newCustomer).map((w) => w.customerId)),
+      });
+      phase('golden');
       const events: DomainEvent[] = [];
       if (p && p.tasks.length > 0 && p.entry) {
         const ids = p.tasks.map(() => newId('reviewTask'));
@@ -129,6 +165,7 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
           events.push({ type: 'review_task.created', aggregateType: 'review_task', aggregateId: t.id, payload: { recordId: t.record_id, candidateRecordId: t.candidate_record_id, probability: Number(t.probability), schemaId: ctx.source.schemaId } });
         }
       }
+      phase('tasks');
       return events;
     },
   };

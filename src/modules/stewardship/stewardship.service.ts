@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { Database, Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids.js';
 import { JobQueue } from '../../platform/jobs/index.js';
 import type { AuditService } from '../audit/index.js';
 import type { GoldenService } from '../golden/index.js';
-import { loadSettings, orderedPair } from '../golden/index.js';
+import { loadSettings, orderedPair, sourceInScope } from '../golden/index.js';
 import type { PrivacyLevel } from '../governance/index.js';
 import { canSee, maskValue } from '../governance/index.js';
 import type { LabelledPair, MatchModel } from '../matching/engine/index.js';
@@ -21,7 +21,7 @@ import type { SourcesService } from '../sources/index.js';
 import type { ArrivalStats } from './arrival-matcher.js';
 import { createArrivalMatcher } from './arrival-matcher.js';
 import { rolesOf, toMatchRecord } from './match-fields.js';
-import { activeModel } from './model-store.js';
+import { activeModel, forgetActiveModel } from './model-store.js';
 import type { RematchPlan } from './rematch.js';
 import { planRematch } from './rematch.js';
 import type { JobView, TaskListQuery, TaskView } from './stewardship.schemas.js';
@@ -96,7 +96,7 @@ export class StewardshipService {
 
   async listTasks(actor: Actor, q: TaskListQuery): Promise<{ items: TaskView[]; nextCursor: string | null }> {
     actor.require('stewardship:review');
-    const conds = [sql`t.status = ${q.status}`];
+    const conds = [sql`t.status = ${q.status}`, taskInScope(actor)];
     if (q.schema) conds.push(sql`t.schema_id = ${(await this.schemas.resolveId(actor, q.schema)).id}`);
     if (q.source) {
       const s = await this.sources.resolve(actor, q.source);
@@ -115,7 +115,7 @@ export class StewardshipService {
 
   async getTask(actor: Actor, id: string): Promise<TaskView> {
     actor.require('stewardship:review');
-    const [t] = await rows<TaskRow>(this.database.db, sql`select * from review_tasks where id = ${id}`);
+    const [t] = await rows<TaskRow>(this.database.db, sql`select * from review_tasks t where t.id = ${id} and ${taskInScope(actor)}`);
     if (!t) throw AppError.notFound('Review task', id);
     return (await this.taskViews(actor, [t]))[0]!;
   }
@@ -193,7 +193,7 @@ export class StewardshipService {
   }
 
   private async decideInTx(tx: Tx, actor: Actor, taskId: string, decision: 'match' | 'not_match' | 'skip', note: string | null) {
-    const [t] = await rows<TaskRow>(tx, sql`select * from review_tasks where id = ${taskId} for update`);
+    const [t] = await rows<TaskRow>(tx, sql`select * from review_tasks t where t.id = ${taskId} and ${taskInScope(actor)} for update`);
     if (!t) throw AppError.notFound('Review task', taskId);
     if (t.status !== 'open') throw AppError.conflict(`Review task ${taskId} is already ${t.status}`);
     const by = actor.id ?? actor.name;
@@ -238,7 +238,7 @@ export class StewardshipService {
     actor.require('stewardship:review');
     const body = parseOrThrow(assignBody, input, 'assignment');
     const res = await this.database.db.transaction(async (tx) => {
-      const r = await rows<{ id: string }>(tx, sql`update review_tasks set assigned_to = ${body.assignee} where id = ${taskId} returning id`);
+      const r = await rows<{ id: string }>(tx, sql`update review_tasks t set assigned_to = ${body.assignee} where t.id = ${taskId} and ${taskInScope(actor)} returning t.id`);
       if (r.length > 0) await this.audit.append(tx, actor, { action: 'review_task.assign', entityType: 'review_task', entityId: taskId, payload: { assignee: body.assignee } });
       return r.length;
     });
@@ -249,15 +249,16 @@ export class StewardshipService {
   /** Counts for the dashboard: by state, open by schema and by age. */
   async counts(actor: Actor) {
     actor.require('stewardship:review');
-    const byStatus = await rows<{ status: string; n: number }>(this.database.db, sql`select status, count(*)::int as n from review_tasks group by status`);
-    const bySchema = await rows<{ schema_id: string; n: number }>(this.database.db, sql`select schema_id, count(*)::int as n from review_tasks where status = 'open' group by schema_id order by schema_id`);
+    const scope = taskInScope(actor);
+    const byStatus = await rows<{ status: string; n: number }>(this.database.db, sql`select status, count(*)::int as n from review_tasks t where ${scope} group by status`);
+    const bySchema = await rows<{ schema_id: string; n: number }>(this.database.db, sql`select schema_id, count(*)::int as n from review_tasks t where t.status = 'open' and ${scope} group by schema_id order by schema_id`);
     const [age] = await rows<{ h1: number; h24: number; d7: number; older: number }>(
       this.database.db,
       sql`select count(*) filter (where created_at > now() - interval '1 hour')::int as h1,
                  count(*) filter (where created_at <= now() - interval '1 hour' and created_at > now() - interval '24 hours')::int as h24,
                  count(*) filter (where created_at <= now() - interval '24 hours' and created_at > now() - interval '7 days')::int as d7,
                  count(*) filter (where created_at <= now() - interval '7 days')::int as older
-          from review_tasks where status = 'open'`,
+          from review_tasks t where t.status = 'open' and ${scope}`,
     );
     return {
       byStatus: Object.fromEntries(['open', 'match', 'not_match', 'skipped', 'superseded'].map((s) => [s, Number(byStatus.find((b) => b.status === s)?.n ?? 0)])),
@@ -271,7 +272,10 @@ export class StewardshipService {
     const schemaId = schemaRef ? (await this.schemas.resolveId(actor, schemaRef)).id : null;
     const list = await rows<{ record_a: string; record_b: string; schema_id: string; match: boolean; decided_by: string | null; decided_at: Date; task_id: string | null }>(
       this.database.db,
-      schemaId ? sql`select * from match_labels where schema_id = ${schemaId} order by decided_at desc limit 5000` : sql`select * from match_labels order by decided_at desc limit 5000`,
+      sql`select l.* from match_labels l where ${schemaId ? sql`l.schema_id = ${schemaId}` : sql`true`}
+            and ${sourceInScope(actor, sql`(select source_id from source_records where id = l.record_a)`)}
+            and ${sourceInScope(actor, sql`(select source_id from source_records where id = l.record_b)`)}
+          order by l.decided_at desc limit 5000`,
     );
     return list.map((l) => ({ recordA: l.record_a, recordB: l.record_b, schemaId: l.schema_id, match: l.match, decidedBy: l.decided_by, decidedAt: iso(l.decided_at)!, taskId: l.task_id }));
   }
@@ -312,7 +316,10 @@ export class StewardshipService {
         values (${id}, ${schema.id}, ${Number(v!.v)}, ${modelToJson(model)}::jsonb, ${body.activate}, ${sample.length}, ${labels.length}, ${by})`);
       await this.audit.append(tx, actor, { action: 'match_model.train', entityType: 'schema', entityId: schema.id, payload: { modelId: id, version: Number(v!.v), records: sample.length, labels: labels.length, activated: body.activate } });
     });
-    if (body.activate) this.indexes.invalidate(schema.id);
+    if (body.activate) {
+      forgetActiveModel(schema.id);
+      this.indexes.invalidate(schema.id);
+    }
     return this.getModel(actor, id);
   }
 
@@ -355,6 +362,7 @@ export class StewardshipService {
       await this.audit.append(tx, actor, { action: 'match_model.activate', entityType: 'schema', entityId: m.schema_id, payload: { modelId: id } });
       return m.schema_id;
     });
+    forgetActiveModel(schemaId);
     this.indexes.invalidate(schemaId);
     return this.getModel(actor, id);
   }
@@ -367,6 +375,11 @@ export class StewardshipService {
     const body = parseOrThrow(rematchBody, input, 're-match');
     const source = body.source ? await this.sources.resolve(actor, body.source) : null;
     const schemaId = source ? source.schemaId : (await this.schemas.resolveId(actor, body.schema!)).id;
+    if (!source && !actor.allAreas) {
+      // A schema-wide re-match touches every source of the schema: all of them must be in the actor's areas.
+      const [outside] = await rows<{ n: number }>(this.database.db, sql`select count(*)::int as n from sources s where s.schema_id = ${schemaId} and not ${sourceInScope(actor, sql`s.id`)}`);
+      if (Number(outside?.n ?? 0) > 0) throw AppError.forbidden('This schema has sources in business areas outside your scope; re-match your sources one by one');
+    }
     const id = newId('rematchJob');
     await this.database.db.execute(sql`
       insert into rematch_jobs (id, schema_id, source_id, dry_run, status, progress, created_by)
@@ -385,18 +398,19 @@ export class StewardshipService {
 
   async getJob(actor: Actor, id: string): Promise<JobView> {
     actor.require('golden:configure');
-    const [j] = await rows<JobRow>(this.database.db, sql`select * from rematch_jobs where id = ${id}`);
+    const [j] = await rows<JobRow>(this.database.db, sql`select * from rematch_jobs j where j.id = ${id} and ${jobInScope(actor)}`);
     if (!j) throw AppError.notFound('Re-match job', id);
     return jobView(j);
   }
 
   async listJobs(actor: Actor): Promise<JobView[]> {
     actor.require('golden:configure');
-    return (await rows<JobRow>(this.database.db, sql`select * from rematch_jobs order by created_at desc limit 100`)).map(jobView);
+    return (await rows<JobRow>(this.database.db, sql`select * from rematch_jobs j where ${jobInScope(actor)} order by j.created_at desc limit 100`)).map(jobView);
   }
 
   async cancelJob(actor: Actor, id: string): Promise<JobView> {
     actor.require('golden:configure');
+    await this.getJob(actor, id);
     this.jobs.cancel(id);
     await this.database.db.execute(sql`update rematch_jobs set status = 'cancelled', finished_at = now() where id = ${id} and status = 'queued'`);
     return this.getJob(actor, id);
@@ -507,6 +521,17 @@ export class StewardshipService {
     actor.require('stewardship:review');
     return { arrival: { ...this.arrivalStats }, indexes: await this.indexes.stats() };
   }
+}
+
+/** A review task is visible to an actor when both of its records come from sources in the actor's areas. */
+function taskInScope(actor: Actor): SQL {
+  return sql`${sourceInScope(actor, sql`t.source_id`)} and ${sourceInScope(actor, sql`t.candidate_source_id`)}`;
+}
+
+/** A re-match job is visible when every source it covers (its source, or all sources of its schema) is in the actor's areas. */
+function jobInScope(actor: Actor): SQL {
+  if (actor.allAreas) return sql`true`;
+  return sql`not exists (select 1 from sources s where (s.id = j.source_id or (j.source_id is null and s.schema_id = j.schema_id)) and not ${sourceInScope(actor, sql`s.id`)})`;
 }
 
 // Merge evidence is readable with customers:read, so it keeps levels and weights but not the compared values.

@@ -43,12 +43,12 @@ export class WarmIndexes {
   constructor(private readonly kind: DatabaseKind) {}
 
   /** The warm index of a schema for the given model (rebuilt when the active model changes). */
-  async get(ex: Executor, schemaId: string, roles: RoleMapping, model: ActiveModel): Promise<Entry> {
+  async get(ex: Executor, schemaId: string, roles: RoleMapping, model: ActiveModel, opts: { forceCatchUp?: boolean } = {}): Promise<Entry> {
     let p = this.entries.get(schemaId);
     if (p) {
       const e = await p.catch(() => null);
       if (e && e.modelId === model.id) {
-        await this.catchUp(ex, e);
+        await this.catchUp(ex, e, opts.forceCatchUp ?? false);
         return e;
       }
     }
@@ -95,19 +95,23 @@ export class WarmIndexes {
     return e;
   }
 
-  private async catchUp(ex: Executor, e: Entry): Promise<void> {
+  private async catchUp(ex: Executor, e: Entry, force: boolean): Promise<void> {
     // One PGlite data directory belongs to one process, whose writes all pass through add().
-    if (this.kind === 'pglite' || Date.now() - e.caughtUpAt < CATCH_UP_EVERY_MS) return;
+    if (this.kind === 'pglite' || (!force && Date.now() - e.caughtUpAt < CATCH_UP_EVERY_MS)) return;
     e.caughtUpAt = Date.now();
-    const evs = await rows<{ seq: number; aggregate_id: string }>(
+    const evs = await rows<{ seq: number; aggregate_id: string; version: number | null }>(
       ex,
-      sql`select seq, aggregate_id from events where seq > ${Math.max(0, e.eventSeq - CATCH_UP_OVERLAP)} and type in ('record.created', 'record.updated') order by seq limit 20000`,
+      sql`select seq, aggregate_id, (payload->>'version')::int as version from events
+          where seq > ${Math.max(0, e.eventSeq - CATCH_UP_OVERLAP)} and type in ('record.created', 'record.updated') order by seq limit 20000`,
     );
     if (evs.length === 0) return;
     e.eventSeq = Math.max(e.eventSeq, Number(evs[evs.length - 1]!.seq));
+    // Records this process wrote (or caught up) at that version already are in the index: not read again.
+    const missing = [...new Set(evs.filter((x) => x.version === null || (e.version.get(x.aggregate_id) ?? 0) < Number(x.version)).map((x) => x.aggregate_id))];
+    if (missing.length === 0) return;
     const recs = await rows<{ id: string; version: number; values: Record<string, unknown> }>(
       ex,
-      sql`select id, version, "values" from source_records where id = any(${sql.param([...new Set(evs.map((x) => x.aggregate_id))])}::text[])
+      sql`select id, version, "values" from source_records where id = any(${sql.param(missing)}::text[])
           and schema_id = ${e.schemaId} and status = 'valid'`,
     );
     for (const r of recs) if ((e.version.get(r.id) ?? 0) < Number(r.version)) this.add(e, r.id, Number(r.version), r.values ?? {});

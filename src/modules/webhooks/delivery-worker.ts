@@ -2,6 +2,10 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
+import { Actor } from '../../platform/auth/actor.js';
+import type { Role } from '../../platform/auth/permissions.js';
+import { carriesValues, eventAreas, eventVisible, maskEvent, privacyBySource, valueSourceOf } from './event-audience.js';
+import type { FeedEvent } from './event-feed.js';
 import { readEvents } from './event-feed.js';
 import { SIGNATURE_HEADER, signPayload } from './signing.js';
 
@@ -18,7 +22,15 @@ export type DeliveryOptions = {
   onError?: (err: unknown) => void;
 };
 
-type Due = { id: string; subscription_id: string; event_seq: number; attempts: number; url: string; secret: string; max_attempts: number; body: string; event_id: string; event_type: string };
+type Due = {
+  id: string; subscription_id: string; event_seq: number; attempts: number; url: string; secret: string; max_attempts: number; body: string; event_id: string; event_type: string;
+  roles: Role[]; business_area_ids: string[];
+};
+
+/** Who a subscription's deliveries are for: its roles (masking) and business areas (which events). */
+function audienceOf(s: { id: string; roles: string[]; business_area_ids: string[] }): Actor {
+  return new Actor('system', null, s.roles as Role[], s.business_area_ids, null, null, `webhook:${s.id}`);
+}
 
 // A claimed delivery is leased for this long, so a second server process does not send it too.
 const LEASE_SECONDS = 60;
@@ -68,10 +80,21 @@ export class WebhookDeliveryWorker {
   }
 
   private async dispatch(): Promise<void> {
-    const subs = await rows<{ id: string; event_types: string[]; dispatched_seq: number }>(this.database.db, sql`select id, event_types, dispatched_seq from webhook_subscriptions where active`);
+    const subs = await rows<{ id: string; event_types: string[]; dispatched_seq: number; roles: string[]; business_area_ids: string[] }>(
+      this.database.db,
+      sql`select id, event_types, dispatched_seq, roles, business_area_ids from webhook_subscriptions where active`,
+    );
     for (const s of subs) {
+      const audience = audienceOf(s);
       for (;;) {
-        const { events, next } = await readEvents(this.database.db, this.database.kind, Number(s.dispatched_seq), 1000, s.event_types);
+        const read = await readEvents(this.database.db, this.database.kind, Number(s.dispatched_seq), 1000, s.event_types);
+        const next = read.next;
+        // A subscription limited to business areas gets only the events about them.
+        let events: FeedEvent[] = read.events;
+        if (!audience.allAreas && events.length > 0) {
+          const areas = await eventAreas(this.database.db, events);
+          events = events.filter((e) => eventVisible(audience, areas.get(e.seq)));
+        }
         if (next === Number(s.dispatched_seq)) break;
         await this.database.db.transaction(async (tx) => {
           if (events.length > 0) {
@@ -86,7 +109,7 @@ export class WebhookDeliveryWorker {
           await tx.execute(sql`update webhook_subscriptions set dispatched_seq = ${next} where id = ${s.id} and dispatched_seq = ${Number(s.dispatched_seq)}`);
         });
         s.dispatched_seq = next;
-        if (events.length < 1000 && next - Number(s.dispatched_seq) < 1000) break;
+        if (read.events.length < 1000 && next - Number(s.dispatched_seq) < 1000) break;
       }
     }
   }
@@ -105,7 +128,7 @@ export class WebhookDeliveryWorker {
           update webhook_deliveries w set next_attempt_at = now() + make_interval(secs => ${LEASE_SECONDS}), updated_at = now()
           from due, webhook_subscriptions s, events ev
           where w.id = due.id and s.id = w.subscription_id and ev.seq = w.event_seq
-          returning w.id, w.subscription_id, w.event_seq, w.attempts, s.url, s.secret, s.max_attempts, w.event_id, w.event_type,
+          returning w.id, w.subscription_id, w.event_seq, w.attempts, s.url, s.secret, s.max_attempts, w.event_id, w.event_type, s.roles, s.business_area_ids,
                     json_build_object('id', ev.id, 'seq', ev.seq, 'type', ev.type, 'aggregateType', ev.aggregate_type, 'aggregateId', ev.aggregate_id,
                                       'occurredAt', ev.occurred_at, 'actorId', ev.actor_id, 'payload', ev.payload)::text as body`,
     );
@@ -117,12 +140,23 @@ export class WebhookDeliveryWorker {
       byAgg.set(k, [...(byAgg.get(k) ?? []), d]);
     }
     const heads = [...byAgg.values()].map((list) => list[0]!);
+    await this.maskBodies(heads);
     const rest = [...byAgg.values()].flatMap((list) => list.slice(1));
     if (rest.length > 0) await this.database.db.execute(sql`update webhook_deliveries set next_attempt_at = now() where id = any(${sql.param(rest.map((r) => r.id))}::text[])`);
     for (let i = 0; i < heads.length; i += this.o.concurrency) {
       await Promise.all(heads.slice(i, i + this.o.concurrency).map((d) => this.send(d)));
     }
     return heads.length;
+  }
+
+  /** Payload values masked for each subscription's roles (only events that carry values, one privacy query). */
+  private async maskBodies(list: Due[]): Promise<void> {
+    const todo = list
+      .map((d) => ({ d, audience: audienceOf({ id: d.subscription_id, roles: d.roles, business_area_ids: d.business_area_ids }), event: JSON.parse(d.body) as FeedEvent }))
+      .filter((x) => carriesValues(x.event) && !(x.audience.can('pii:read') && x.audience.can('sensitive:read')));
+    if (todo.length === 0) return;
+    const privacy = await privacyBySource(this.database.db, [...new Set(todo.map((x) => valueSourceOf(x.event)).filter((s): s is string => s !== null))]);
+    for (const x of todo) x.d.body = JSON.stringify(maskEvent(x.audience, x.event, privacy.get(valueSourceOf(x.event) ?? '')));
   }
 
   private async send(d: Due): Promise<void> {

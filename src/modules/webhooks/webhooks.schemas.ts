@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ROLES } from '../../platform/auth/permissions.js';
 
 export const EVENT_TYPES = [
   'customer.created',
@@ -28,6 +29,10 @@ export const createSubscriptionBody = z.object({
   description: z.string().max(500).optional(),
   /** Start after this sequence number (default: now, i.e. only new events). */
   fromSeq: z.number().int().min(0).optional(),
+  /** Roles the payloads are masked for (default: the creator's); at most the creator's own roles. */
+  roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length).optional(),
+  /** Business areas whose events are delivered (default: the creator's; empty = every area, only for creators of every area). */
+  businessAreaIds: z.array(z.string().min(1).max(200)).max(100).optional(),
 });
 export const updateSubscriptionBody = z.object({
   url: url.optional(),
@@ -47,6 +52,8 @@ export const subscriptionView = z.object({
   dispatchedSeq: z.number().int(),
   description: z.string().nullable(),
   secretHint: z.string(),
+  roles: z.array(z.string()),
+  businessAreaIds: z.array(z.string()),
   createdBy: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

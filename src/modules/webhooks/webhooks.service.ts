@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/actor.js';
+import { permissionsOf } from '../../platform/auth/permissions.js';
 import type { Database } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
@@ -7,6 +8,7 @@ import { parseOrThrow } from '../../platform/errors/zod-details.js';
 import { newId } from '../../platform/ids.js';
 import type { AuditService } from '../audit/index.js';
 import type { FeedEvent } from './event-feed.js';
+import { eventsFor } from './event-audience.js';
 import { readEvents } from './event-feed.js';
 import { newWebhookSecret } from './signing.js';
 import type { SubscriptionView } from './webhooks.schemas.js';
@@ -21,10 +23,17 @@ type SubRow = {
   max_attempts: number;
   dispatched_seq: number;
   description: string | null;
+  roles: string[];
+  business_area_ids: string[];
   created_by: string | null;
   created_at: Date | string;
   updated_at: Date | string;
 };
+
+/** A scoped admin manages only subscriptions limited to areas of their own (an empty list means every area). */
+function subscriptionInScope(actor: Actor, s: Pick<SubRow, 'business_area_ids'>): boolean {
+  return actor.allAreas || (s.business_area_ids.length > 0 && s.business_area_ids.every((a) => actor.inArea(a)));
+}
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
@@ -39,15 +48,26 @@ export class WebhooksService {
   async create(actor: Actor, input: unknown): Promise<SubscriptionView & { secret: string }> {
     actor.require('webhooks:manage');
     const body = parseOrThrow(createSubscriptionBody, input, 'webhook subscription');
+    const roles = body.roles ?? [...actor.roles];
+    // The deliveries may reveal no more than the creator may see: every permission of those roles must be the creator's.
+    const beyond = roles.filter((r) => [...permissionsOf([r])].some((p) => !actor.can(p)));
+    if (beyond.length > 0) throw AppError.validation('Roles beyond your own', beyond.map((r) => ({ field: 'roles', rule: 'own_permissions', message: `${r} has permissions you do not have` })));
+    const areas = body.businessAreaIds ?? [...actor.businessAreaIds];
+    if (!actor.allAreas) {
+      if (areas.length === 0) throw AppError.validation('Business areas required', [{ field: 'businessAreaIds', rule: 'own_areas', message: 'an empty list means every area, which is outside your scope' }]);
+      const outside = areas.filter((a) => !actor.inArea(a));
+      if (outside.length > 0) throw AppError.validation('Business areas outside your scope', outside.map((a) => ({ field: 'businessAreaIds', rule: 'own_areas', message: `${a} is outside your scope` })));
+    }
     const id = newId('webhook');
     const secret = body.secret ?? newWebhookSecret();
     await this.database.db.transaction(async (tx) => {
       const [max] = await rows<{ s: number | null }>(tx, sql`select max(seq) as s from events`);
       const from = body.fromSeq ?? Number(max?.s ?? 0);
       await tx.execute(sql`
-        insert into webhook_subscriptions (id, url, event_types, secret, max_attempts, dispatched_seq, description, created_by)
-        values (${id}, ${body.url}, ${sql.param(body.eventTypes)}::text[], ${secret}, ${body.maxAttempts}, ${from}, ${body.description ?? null}, ${actor.id ?? actor.name})`);
-      await this.audit.append(tx, actor, { action: 'webhook.create', entityType: 'webhook', entityId: id, payload: { url: body.url, eventTypes: body.eventTypes, fromSeq: from } });
+        insert into webhook_subscriptions (id, url, event_types, secret, max_attempts, dispatched_seq, description, roles, business_area_ids, created_by)
+        values (${id}, ${body.url}, ${sql.param(body.eventTypes)}::text[], ${secret}, ${body.maxAttempts}, ${from}, ${body.description ?? null},
+                ${sql.param(roles)}::text[], ${sql.param(areas)}::text[], ${actor.id ?? actor.name})`);
+      await this.audit.append(tx, actor, { action: 'webhook.create', entityType: 'webhook', entityId: id, payload: { url: body.url, eventTypes: body.eventTypes, fromSeq: from, roles, businessAreaIds: areas } });
     });
     return { ...(await this.get(actor, id)), secret };
   }
@@ -55,18 +75,18 @@ export class WebhooksService {
   async list(actor: Actor): Promise<SubscriptionView[]> {
     actor.require('webhooks:manage');
     const list = await rows<SubRow>(this.database.db, sql`select * from webhook_subscriptions order by created_at`);
-    return Promise.all(list.map((s) => this.view(s)));
+    return Promise.all(list.filter((s) => subscriptionInScope(actor, s)).map((s) => this.view(s)));
   }
 
   async get(actor: Actor, id: string): Promise<SubscriptionView> {
     actor.require('webhooks:manage');
-    return this.view(await this.row(id));
+    return this.view(await this.row(actor, id));
   }
 
   async update(actor: Actor, id: string, input: unknown): Promise<SubscriptionView> {
     actor.require('webhooks:manage');
     const body = parseOrThrow(updateSubscriptionBody, input, 'webhook subscription');
-    await this.row(id);
+    await this.row(actor, id);
     await this.database.db.transaction(async (tx) => {
       await tx.execute(sql`
         update webhook_subscriptions set
@@ -84,7 +104,7 @@ export class WebhooksService {
 
   async remove(actor: Actor, id: string): Promise<void> {
     actor.require('webhooks:manage');
-    await this.row(id);
+    await this.row(actor, id);
     await this.database.db.transaction(async (tx) => {
       await tx.execute(sql`delete from webhook_subscriptions where id = ${id}`);
       await this.audit.append(tx, actor, { action: 'webhook.delete', entityType: 'webhook', entityId: id, payload: {} });
@@ -95,7 +115,7 @@ export class WebhooksService {
   async replay(actor: Actor, id: string, input: unknown): Promise<SubscriptionView> {
     actor.require('webhooks:manage');
     const body = parseOrThrow(replayBody, input, 'replay');
-    await this.row(id);
+    await this.row(actor, id);
     await this.database.db.transaction(async (tx) => {
       await tx.execute(sql`
         update webhook_deliveries set status = 'pending', attempts = 0, next_attempt_at = now(), last_error = null, last_status_code = null, delivered_at = null, updated_at = now()
@@ -110,7 +130,7 @@ export class WebhooksService {
   async deliveries(actor: Actor, id: string, input: unknown) {
     actor.require('webhooks:manage');
     const q = parseOrThrow(deliveryListQuery, input ?? {}, 'query');
-    await this.row(id);
+    await this.row(actor, id);
     const conds = [sql`subscription_id = ${id}`];
     if (q.status) conds.push(sql`status = ${q.status}`);
     if (q.afterSeq !== undefined) conds.push(sql`event_seq > ${q.afterSeq}`);
@@ -147,12 +167,13 @@ export class WebhooksService {
     const q = parseOrThrow(eventsQuery, input ?? {}, 'query');
     const types = q.types ? q.types.split(',').map((t) => t.trim()).filter(Boolean) : [];
     const r = await readEvents(this.database.db, this.database.kind, q.after, q.limit, types);
-    return { items: r.events, next: r.next };
+    // Only events about the caller's business areas, values masked for the caller's roles; `next` still moves past the rest.
+    return { items: await eventsFor(this.database.db, actor, r.events), next: r.next };
   }
 
-  private async row(id: string): Promise<SubRow> {
+  private async row(actor: Actor, id: string): Promise<SubRow> {
     const [s] = await rows<SubRow>(this.database.db, sql`select * from webhook_subscriptions where id = ${id}`);
-    if (!s) throw AppError.notFound('Webhook subscription', id);
+    if (!s || !subscriptionInScope(actor, s)) throw AppError.notFound('Webhook subscription', id);
     return s;
   }
 
@@ -168,6 +189,8 @@ export class WebhooksService {
       dispatchedSeq: Number(s.dispatched_seq),
       description: s.description,
       secretHint: `${s.secret.slice(0, 8)}…`,
+      roles: s.roles,
+      businessAreaIds: s.business_area_ids,
       createdBy: s.created_by,
       createdAt: iso(s.created_at)!,
       updatedAt: iso(s.updated_at)!,

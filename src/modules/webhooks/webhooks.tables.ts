@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 // Webhook subscriptions: where to send which event types, signed with the secret.
@@ -12,6 +13,10 @@ export const webhookSubscriptions = pgTable('webhook_subscriptions', {
   // Highest event sequence already turned into deliveries (the dispatcher's watermark).
   dispatchedSeq: bigint('dispatched_seq', { mode: 'number' }).notNull().default(0),
   description: text('description'),
+  // Who the deliveries are for: payload values are masked for these roles, events outside these business
+  // areas are not delivered (empty = every area). Set at creation within the creator's own roles and areas.
+  roles: text('roles').array().notNull().default(sql`'{admin}'`),
+  businessAreaIds: text('business_area_ids').array().notNull().default(sql`'{}'`),
   createdBy: text('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

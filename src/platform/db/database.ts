@@ -32,7 +32,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type RawQuery = <T = Record<string, unknown>>(text: string, params?: unknown[]) => Promise<T[]>;
+/** `name` makes it a prepared statement on PostgreSQL (parsed and planned once per connection): for hot paths. */
+export type RawQuery = <T = Record<string, unknown>>(text: string, params?: unknown[], name?: string) => Promise<T[]>;
 
 export type OpenOptions = { databaseUrl?: string; dataDir?: string; poolSize?: number; pglite?: PGlite };
 
@@ -55,7 +56,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return {
       kind: 'postgres',
       db,
-      raw: async (text, params) => (await pool.query(text, params as unknown[])).rows,
+      raw: async (text, params, name) => (await pool.query(name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] })).rows,
       advisoryLock: async (key) => {
         const conn = await pool.connect();
         await conn.query('select pg_advisory_lock($1)', [key]);

@@ -13,12 +13,12 @@ export type DomainEvent = {
 /** Writes domain events into the outbox inside the caller's transaction: they exist only if it commits. */
 export async function emitEvents(ex: Executor, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
+  // One JSON document as the only parameter: for big batches the server unpacks it several times faster
+  // than text[] arrays of JSON payloads (array_in unescapes every quote). Elements keep their order.
+  const doc = JSON.stringify(events.map((e) => ({ id: newId('event'), type: e.type, agg_type: e.aggregateType, agg_id: e.aggregateId, payload: e.payload, actor: e.actorId ?? null })));
   await ex.execute(sql`
     insert into events (id, type, aggregate_type, aggregate_id, payload, actor_id)
-    select u.id, u.type, u.agg_type, u.agg_id, u.payload::jsonb, u.actor
-    from unnest(${sql.param(events.map(() => newId('event')))}::text[], ${sql.param(events.map((e) => e.type))}::text[],
-                ${sql.param(events.map((e) => e.aggregateType))}::text[], ${sql.param(events.map((e) => e.aggregateId))}::text[],
-                ${sql.param(events.map((e) => JSON.stringify(e.payload)))}::text[], ${sql.param(events.map((e) => e.actorId ?? null))}::text[])
-         with ordinality as u(id, type, agg_type, agg_id, payload, actor, ord)
+    select u.e->>'id', u.e->>'type', u.e->>'agg_type', u.e->>'agg_id', u.e->'payload', u.e->>'actor'
+    from jsonb_array_elements(${doc}::jsonb) with ordinality as u(e, ord)
     order by u.ord`);
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "webhook_subscriptions" ADD COLUMN "roles" text[] DEFAULT '{admin}' NOT NULL;--> statement-breakpoint
+ALTER TABLE "webhook_subscriptions" ADD COLUMN "business_area_ids" text[] DEFAULT '{}' NOT NULL;

@@ -1,0 +1,13 @@
+import type { Actor } from '../../platform/auth/actor.js';
+import { AppError } from '../../platform/errors/app-error.js';
+import type { DsrService } from '../dsr/dsr.service.js';
+import type { RestrictionStatusView } from './consent.schemas.js';
+
+/**
+ * Whether a customer is restricted, for the console's badge. Anyone who handles the customer's consents or
+ * requests may know it (an agent needs it to understand why a grant is refused).
+ */
+export async function restrictionStatus(actor: Actor, dsr: DsrService, customerId: string): Promise<RestrictionStatusView> {
+  if (!actor.can('consent:read') && !actor.can('dsr:manage')) throw new AppError('FORBIDDEN', 'Missing permission consent:read or dsr:manage');
+  return { customerId, restricted: await dsr.isRestricted(customerId) };
+}

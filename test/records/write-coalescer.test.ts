@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { WriteCoalescer } from '../../src/modules/records/write-coalescer.js';
+
+type Item = { key: string; fail?: boolean };
+
+function recorder(delayMs = 5) {
+  const batches: string[][] = [];
+  const write = async (_group: string, items: Item[]): Promise<string[]> => {
+    batches.push(items.map((i) => i.key));
+    await new Promise((r) => setTimeout(r, delayMs));
+    if (items.some((i) => i.fail)) throw new Error(`bad ${items.find((i) => i.fail)!.key}`);
+    return items.map((i) => `ok:${i.key}`);
+  };
+  return { batches, write };
+}
+
+describe('write coalescer', () => {
+  it('writes a lone request at once and batches the requests that arrive while it runs', async () => {
+    const r = recorder();
+    const c = new WriteCoalescer<Item, string>(r.write, (i) => i.key);
+    const out = await Promise.all(['a', 'b', 'c', 'd'].map((key) => c.submit('g', { key })));
+    expect(out).toEqual(['ok:a', 'ok:b', 'ok:c', 'ok:d']);
+    expect(r.batches).toEqual([['a'], ['b', 'c', 'd']]);
+  });
+
+  it('never puts one key twice in a batch and keeps their order', async () => {
+    const r = recorder();
+    const c = new WriteCoalescer<Item, string>(r.write, (i) => i.key);
+    await Promise.all(['x', 'a', 'a', 'b', 'a'].map((key) => c.submit('g', { key })));
+    expect(r.batches).toEqual([['x'], ['a', 'b'], ['a'], ['a']]);
+  });
+
+  it('caps a batch and keeps groups apart', async () => {
+    const r = recorder();
+    const c = new WriteCoalescer<Item, string>(r.write, (i) => i.key, 2);
+    await Promise.all([c.submit('g1', { key: '1' }), c.submit('g2', { key: '2' }), c.submit('g1', { key: '3' }), c.submit('g1', { key: '4' }), c.submit('g1', { key: '5' })]);
+    expect(r.batches).toEqual([['1'], ['2'], ['3', '4'], ['5']]);
+  });
+
+  it('one failing request fails alone: the others of its batch are written one by one', async () => {
+    const r = recorder();
+    const c = new WriteCoalescer<Item, string>(r.write, (i) => i.key);
+    const results = await Promise.allSettled([c.submit('g', { key: 'first' }), c.submit('g', { key: 'p' }), c.submit('g', { key: 'q', fail: true }), c.submit('g', { key: 's' })]);
+    expect(results.map((x) => (x.status === 'fulfilled' ? x.value : (x.reason as Error).message))).toEqual(['ok:first', 'ok:p', 'bad q', 'ok:s']);
+    expect(r.batches).toEqual([['first'], ['p', 'q', 's'], ['p'], ['q'], ['s']]);
+  });
+});
