@@ -34,6 +34,9 @@ describeTiers('console privacy API', (tier) => {
     expect(denied.statusCode).toBe(403);
     expect(denied.json().error.code).toBe('FORBIDDEN');
     expect((await sys().request({ method: 'GET', url })).statusCode).toBe(401);
+    const unknown = await sys().request({ method: 'GET', url: '/api/v1/dsr/customers/cus_nosuchcustomer/restriction', key: agentKey });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('NOT_FOUND');
 
     expect((await sys().request({ method: 'DELETE', url, key: stewardKey })).statusCode).toBe(200);
     expect((await sys().request({ method: 'GET', url, key: agentKey })).json().restricted).toBe(false);

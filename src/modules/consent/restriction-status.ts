@@ -9,5 +9,7 @@ import type { RestrictionStatusView } from './consent.schemas.js';
  */
 export async function restrictionStatus(actor: Actor, dsr: DsrService, customerId: string): Promise<RestrictionStatusView> {
   if (!actor.can('consent:read') && !actor.can('dsr:manage')) throw new AppError('FORBIDDEN', 'Missing permission consent:read or dsr:manage');
-  return { customerId, restricted: await dsr.isRestricted(customerId) };
+  const restricted = await dsr.restrictionOf(customerId);
+  if (restricted === null) throw new AppError('NOT_FOUND', `Customer ${customerId} not found`);
+  return { customerId, restricted };
 }

@@ -299,9 +299,13 @@ export class DsrService {
     return true;
   }
 
-  /** Whether processing of the customer is restricted (for other modules to refuse processing). */
-  async isRestricted(customerId: string, ex?: Executor): Promise<boolean> {
-    return (await rows(ex ?? this.database.db, sql`select 1 from dsr_restrictions where customer_id = ${customerId}`)).length > 0;
+  /** Whether the customer is restricted; null when there is no such customer. */
+  async restrictionOf(customerId: string): Promise<boolean | null> {
+    const [c] = await rows<{ restricted: boolean }>(
+      this.database.db,
+      sql`select exists (select 1 from dsr_restrictions r where r.customer_id = c.id) as restricted from customers c where c.id = ${customerId}`,
+    );
+    return c ? c.restricted : null;
   }
 
   /** Throws 409 (rule customer_restricted) when the customer is restricted. */
