@@ -100,11 +100,11 @@ describeTiers('restriction blocks processing', (tier) => {
     const refused = await sys().request({ method: 'POST', url: `/api/v1/dsr/customers/${p.customerId}/rectify`, key: steward, payload: { recordId: p.recordId, values: { last_name: 'Corrected' } } });
     expect(refused.statusCode).toBe(409);
     expect(rules(refused)).toEqual(['customer:customer_restricted']);
-    expect(await sys().cs.dsr.isRestricted(p.customerId)).toBe(true);
+    expect(await sys().cs.dsr.restrictionOf(p.customerId)).toBe(true);
     const ok = await sys().request({ method: 'POST', url: `/api/v1/dsr/customers/${p.customerId}/rectify`, key: steward, payload: { recordId: p.recordId, values: { last_name: 'Corrected' }, liftRestriction: true } });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ recordId: p.recordId, version: 2, restrictionLifted: true });
-    expect(await sys().cs.dsr.isRestricted(p.customerId)).toBe(false);
+    expect(await sys().cs.dsr.restrictionOf(p.customerId)).toBe(false);
     const reqs = (await sys().request({ method: 'GET', url: `/api/v1/dsr/requests?customer=${p.customerId}`, key: steward })).json();
     expect(reqs.items.map((r: { kind: string; status: string }) => `${r.kind}:${r.status}`).sort()).toEqual(['lift_restriction:completed', 'rectification:completed', 'restriction:completed']);
   });
