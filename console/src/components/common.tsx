@@ -188,3 +188,15 @@ export function Forbidden({ what }: { what?: string }) {
     />
   );
 }
+
+/** The "Load more" button under a paged list (TanStack infinite query); nothing when there is no next page. */
+export function LoadMore({ list, label = 'Load more' }: { list: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown }; label?: string }) {
+  if (!list.hasNextPage) return null;
+  return (
+    <Group justify="center" mt="md">
+      <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+        {label}
+      </Button>
+    </Group>
+  );
+}

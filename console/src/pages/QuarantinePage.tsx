@@ -8,7 +8,7 @@ import { ImportQuarantine } from './ImportQuarantine';
 import { api, get } from '../api/client';
 import type { Items, Page, RecordView, SchemaWithDefinition, SourceView, WriteResult } from '../api/types';
 import { useSession } from '../auth/session';
-import { Empty, ErrorState, LoadingState, PageHeader, RelativeTime, StatusBadge } from '../components/common';
+import { Empty, ErrorState, LoadMore, LoadingState, PageHeader, RelativeTime, StatusBadge } from '../components/common';
 import { CheckIcon } from '../components/icons';
 import { ApiError, describeError } from '../lib/errors';
 import { editableFields, problemSummary, resubmitValues } from '../lib/quarantine';
@@ -130,13 +130,7 @@ function RecordsQuarantine({ source, id }: { source: string | null; id: string |
               </Table>
             </Table.ScrollContainer>
           </div>
-          {list.hasNextPage && (
-            <Group justify="center" mt="md">
-              <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-                Load more
-              </Button>
-            </Group>
-          )}
+          <LoadMore list={list} />
         </>
       )}
       <Drawer opened={!!id} onClose={() => navigate('/quarantine?tab=api')} position="right" size="lg" title={<Text fw={650}>Fix a rejected record</Text>}>

@@ -6,7 +6,7 @@ import { get } from '../../api/client';
 import type { MergeView } from '../../api/golden';
 import type { Page, RecordView } from '../../api/types';
 import { useSession } from '../../auth/session';
-import { Empty, ErrorState, IdText, LoadingState, PageHeader, RelativeTime } from '../../components/common';
+import { Empty, ErrorState, IdText, LoadMore, LoadingState, PageHeader, RelativeTime } from '../../components/common';
 import { comparisonLabel, formatProbability, formatWeight, levelLabel } from '../../lib/explanation';
 import { mergeListQuery, mergeTitle, readEvidence, type MergeListFilters } from '../../lib/golden-ops';
 import { ActorName, CustomerLink, HowBadge, MergeStateBadge, UnmergeButton } from './merge-parts';
@@ -157,13 +157,7 @@ function MergeList() {
               </Table>
             </Table.ScrollContainer>
           </div>
-          {list.hasNextPage && (
-            <Group justify="center" mt="md">
-              <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-                Load more
-              </Button>
-            </Group>
-          )}
+          <LoadMore list={list} />
         </>
       )}
     </Box>

@@ -7,7 +7,7 @@ import { api, get } from '../../api/client';
 import type { Decision, DecisionResult, TaskCounts, TaskView } from '../../api/golden';
 import type { Items, Page, RecordView, SchemaView, SchemaWithDefinition, SourceView, UserView } from '../../api/types';
 import { useMe, useSession } from '../../auth/session';
-import { Empty, ErrorState, IdText, LoadingState, PageHeader, RelativeTime, StatusBadge, ValueText } from '../../components/common';
+import { Empty, ErrorState, IdText, LoadMore, LoadingState, PageHeader, RelativeTime, StatusBadge, ValueText } from '../../components/common';
 import { CheckIcon } from '../../components/icons';
 import { describeError } from '../../lib/errors';
 import {
@@ -334,13 +334,7 @@ function Queue({ filters, decided }: { filters: ReviewFilters; decided: Set<stri
               </Table>
             </Table.ScrollContainer>
           </div>
-          {list.hasNextPage && (
-            <Group justify="center" mt="md">
-              <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-                Load more
-              </Button>
-            </Group>
-          )}
+          <LoadMore list={list} />
         </>
       )}
 
