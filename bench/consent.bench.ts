@@ -1,19 +1,18 @@
 // `npm run bench:consent`: the consent check on PostgreSQL with N customers holding consents.
 // Measures the service call alone (in-process, sequential) against the previous implementation interleaved
 // in the same run (so machine load hits both alike), and GET /api/v1/consent/check over HTTP against a
-// separate server process with 1 and 16 keep-alive connections. Reports p50/p95/p99 and the load average.
+// separate server process (`node dist/src/cli/main.js serve`, so build first) with 1 and 16 keep-alive connections. Reports p50/p95/p99 and the load average.
 // Usage: npm run bench:consent [-- --customers 1000000 --duration 20 --samples 20000]
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { Actor } from '../src/platform/auth/actor.js';
 import { migrateDatabase, openDatabase, type Database } from '../src/platform/db/database.js';
-import { buildApp } from '../src/server/app.js';
 import { createServices } from '../src/server/services.js';
 import { createConsentServices } from '../src/modules/consent/index.js';
 import { startPostgres } from '../test/support/postgres-server.js';
 import { machineLine, writeBenchSection } from './lib/bench-doc.js';
+import { freePort, startServer, stopServer } from './lib/server.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -24,16 +23,6 @@ const CHUNK = 250_000;
 
 function log(msg: string): void {
   process.stderr.write(`[bench:consent] ${msg}\n`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 const cid = (g: string): string => `'cus_bench' || lpad(${g}::text, 17, '0')`;
@@ -105,24 +94,6 @@ async function legacyCheck(database: Database, purposeId: string, customer: stri
     [customer, purposeId, channel],
   );
   return row;
-}
-
-async function startServer(url: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/consent.bench.ts', '--serve', String(port)], { env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${err}`);
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/ready`)).ok) return child;
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not start: ${err}`);
 }
 
 /** `connections` keep-alive clients each sending checks back to back for `seconds`; every latency recorded. */
@@ -211,7 +182,7 @@ async function main(): Promise<void> {
     await database.close();
 
     const port = await freePort();
-    server = await startServer(pg.url, port);
+    server = await startServer({ DATABASE_URL: pg.url }, port);
     log('HTTP warm-up');
     await httpLoad(port, key, 4, 3, 0);
     const http: { connections: number; s: Stats; rps: number; errors: number }[] = [];
@@ -246,17 +217,10 @@ async function main(): Promise<void> {
     writeBenchSection('consent', lines.join('\n'));
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
-    if (server && server.exitCode === null) server.kill('SIGTERM');
+    if (server) await stopServer(server);
     await pg.stop();
   }
   process.exit(0);
 }
 
-// Server mode: the child process serving the whole API (the consent routes are part of it).
-if (args.has('serve')) {
-  const services = createServices(await openDatabase({ databaseUrl: process.env.DATABASE_URL!, poolSize: 20 }), { sessionTtlHours: 1 });
-  const app = await buildApp(services, { logLevel: 'warn' });
-  await app.listen({ port: Number(args.get('serve')), host: '127.0.0.1' });
-} else {
-  await main();
-}
+await main();
