@@ -24,7 +24,7 @@ describe('PGlite database from a data directory', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 120_000); // two PGlite start-ups and a full migration: like the suites' shared-instance hooks
 
   it('commits transactions, rolls back failed ones, and runs outside queries only after the transaction', async () => {
     const database = await openDatabase({ dataDir });
