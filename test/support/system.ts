@@ -3,7 +3,7 @@ import { Actor } from '../../src/platform/auth/actor.js';
 import type { Role } from '../../src/platform/auth/permissions.js';
 import { migrateDatabase, openDatabase, type Database } from '../../src/platform/db/database.js';
 import type { HttpApp } from '../../src/platform/http/types.js';
-import { buildApp } from '../../src/server/app.js';
+import { buildApp, type AppOptions } from '../../src/server/app.js';
 import { createServices, type Services } from '../../src/server/services.js';
 import { useTierDatabase, type TierName } from './tiers.js';
 
@@ -31,9 +31,11 @@ export type InjectOptions = {
   key?: string | null;
   payload?: unknown;
   headers?: Record<string, string>;
+  /** The client address the server sees (default 127.0.0.1). */
+  ip?: string;
 };
 
-export type Res = { statusCode: number; body: string; headers: Record<string, unknown>; json<T = any>(): T }; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Res = { statusCode: number; body: string; headers: Record<string, string | string[] | undefined>; json<T = any>(): T }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export type System = {
   tier: TierName;
@@ -54,16 +56,31 @@ export type System = {
 
 export const ALL_ROLES: Role[] = ['admin', 'steward', 'agent', 'analyst', 'auditor'];
 
+/**
+ * Module services a suite wires itself (with its own configuration): the app is built without the `exclude`d
+ * modules' routes, `setup` creates the services and registers their routes before the app is ready, and what
+ * it returns is merged into the system. `teardown` runs before the app closes.
+ */
+export type SystemExtension<X> = {
+  exclude: NonNullable<AppOptions['exclude']>;
+  setup(services: Services, app: HttpApp): Promise<X>;
+  teardown?(x: X): Promise<void>;
+};
+
+export type SystemOptions<X> = { sessionTtlHours?: number; matchOnArrival?: boolean; extend?: SystemExtension<X> };
+
 /** Builds the whole system once per describe block on the given tier: database, services, HTTP app. */
-export function useSystem(tier: TierName, opts: { sessionTtlHours?: number; matchOnArrival?: boolean } = {}): () => System {
+export function useSystem<X extends object = object>(tier: TierName, opts: SystemOptions<X> = {}): () => System & X {
   const db = useTierDatabase(tier);
-  let sys: System | undefined;
+  let sys: (System & X) | undefined;
+  let extra: X | undefined;
   beforeAll(async () => {
     const t = db();
     const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: t.url, poolSize: 4 });
     await migrateDatabase(database);
     const services = createServices(database, { sessionTtlHours: opts.sessionTtlHours ?? 12 }, { matchOnArrival: opts.matchOnArrival ?? false });
-    const app = await buildApp(services, { logLevel: 'silent' });
+    const app = await buildApp(services, { logLevel: 'silent', exclude: opts.extend?.exclude ?? [] });
+    extra = opts.extend ? await opts.extend.setup(services, app) : ({} as X);
     await app.ready();
     const exec = async (text: string): Promise<void> => {
       if (t.pglite) await t.pglite.exec(text);
@@ -71,6 +88,7 @@ export function useSystem(tier: TierName, opts: { sessionTtlHours?: number; matc
     };
     let keySeq = 0;
     sys = {
+      ...extra,
       tier,
       database,
       services,
@@ -93,20 +111,24 @@ export function useSystem(tier: TierName, opts: { sessionTtlHours?: number; matc
         });
         return { key: r.key, id: r.apiKey.id };
       },
-      request: async ({ method, url, key, payload, headers }) => {
+      request: async ({ method, url, key, payload, headers, ip }) => {
         const h: Record<string, string> = { ...(headers ?? {}) };
         if (key) h.authorization = `Bearer ${key}`;
-        const res = await app.inject({ method, url, headers: h, ...(payload !== undefined ? { payload: payload as never } : {}) });
+        const res = await app.inject({ method, url, headers: h, remoteAddress: ip ?? '127.0.0.1', ...(payload !== undefined ? { payload: payload as never } : {}) });
         return res as unknown as Res;
       },
     };
-  });
+  }, 120_000);
   afterAll(async () => {
     if (!sys) return;
+    // Arrival matching may still be working in the background; it must finish before its database goes.
+    await sys.services.stewardship.drain();
+    if (opts.extend?.teardown && extra) await opts.extend.teardown(extra);
     await sys.app.close();
     // A PGlite instance is owned (and closed) by the tier database; a pool is ours.
     if (tier === 'postgres') await sys.database.close();
     sys = undefined;
+    extra = undefined;
   });
   return () => {
     if (!sys) throw new Error('system used outside of its describe block');
