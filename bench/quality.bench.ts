@@ -55,7 +55,8 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: pg.url, poolSize: 4 });
   try {
     await migrateDatabase(database);
-    const services = createServices(database, { sessionTtlHours: 1 });
+    // The writer figure is validation, standardization, scoring, history and audit; matching has its own bench.
+    const services = createServices(database, { sessionTtlHours: 1 }, { matchOnArrival: false });
     const quality = new QualityService(database, services.audit, services.schemas, services.sources);
     const actor = Actor.system('bench');
     await services.schemas.create(actor, { name: 'customer', definition: DEFINITION });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Executor } from '../../platform/db/database.js';
+import type { Database } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import { freshnessCutoff } from './freshness.js';
 import type { ResolvedRules } from './rules.js';
@@ -55,66 +55,76 @@ function attrArrays(schemas: SchemaRules[], now: Date) {
 
 /**
  * KPIs of the valid records of the given sources, per source and overall, in one statement.
- * Each record's attributes are evaluated in a lateral subquery (no per-record grouping), and the
- * duplicate keys (type:lower(standardized value)) are counted per source and over all given sources.
+ * One row per filled value (no per-record subquery: a per-record aggregate builds its join tables once per
+ * record), and the duplicate keys (type:lower(standardized value)) are counted per source and over all
+ * given sources.
  */
-export async function computeKpiRows(ex: Executor, sourceIds: string[], schemas: SchemaRules[], now: Date): Promise<KpiRow[]> {
+export async function computeKpiRows(database: Database, sourceIds: string[], schemas: SchemaRules[], now: Date): Promise<KpiRow[]> {
   if (sourceIds.length === 0) return [empty(null)];
   const a = attrArrays(schemas, now);
-  const raw = await rows<Raw>(
-    ex,
-    sql`
-    with attrs as (
-      select * from unnest(${sql.param(a.schema)}::text[], ${sql.param(a.name)}::text[], ${sql.param(a.counted)}::bool[],
-                           ${sql.param(a.cutoff)}::timestamptz[], ${sql.param(a.dup)}::text[]) as t(schema_id, name, counted, cutoff, dup)
-    ),
-    recs as (
-      select r.id, r.source_id, r.schema_id, r."values" vals, r.verification ver, r.standardized std
-      from source_records r where r.status = 'valid' and r.source_id = any(${sql.param(sourceIds)}::text[])
-    ),
-    -- One pass per record over its filled values: jsonb_each decompresses each jsonb once (a per-attribute
-    -- r.verification->name would decompress the verification document once per attribute).
-    per as (
-      select r.id, r.source_id, r.schema_id, x.*
-      from recs r cross join lateral (
-        select count(*) filter (where a.counted)::int slots_filled,
-               count(e.value)::int assessed,
-               count(*) filter (where e.value->>'status' = 'valid')::int valid,
-               count(*) filter (where e.value->>'status' = 'suspect')::int suspect,
-               count(*) filter (where e.value->>'status' = 'invalid')::int invalid,
-               count(*) filter (where e.value->>'verifiedBy' in ('steward', 'customer'))::int verified,
-               count(*) filter (where e.value is not null and a.cutoff is not null)::int aging,
-               count(*) filter (where a.cutoff is not null and (e.value->>'verifiedAt')::timestamptz < a.cutoff)::int stale
-        from jsonb_each(r.vals) v
-        join attrs a on a.schema_id = r.schema_id and a.name = v.key
-        left join jsonb_each(r.ver) e on e.key = v.key
-        where v.value <> 'null'::jsonb
-      ) x
-    ),
-    slots as (select schema_id, count(*) filter (where counted)::int n from attrs group by schema_id),
-    keys as (
-      select distinct r.id, r.source_id, a.dup || ':' || lower(r.std->>a.name) k
-      from recs r join attrs a on a.schema_id = r.schema_id and a.dup is not null
-      where coalesce(r.std->>a.name, '') <> ''
-    ),
-    dup_src as (
-      select source_id, count(distinct id)::int n
-      from (select id, source_id, count(*) over (partition by source_id, k) c from keys) t where c > 1 group by source_id
-    ),
-    dup_all as (
-      select count(distinct id)::int n from (select id, count(*) over (partition by k) c from keys) t where c > 1
-    ),
-    agg as (
-      select source_id, count(*)::int records, coalesce(sum(sl.n), 0)::int slots, coalesce(sum(slots_filled), 0)::int slots_filled,
-             coalesce(sum(assessed), 0)::int assessed, coalesce(sum(valid), 0)::int valid, coalesce(sum(suspect), 0)::int suspect,
-             coalesce(sum(invalid), 0)::int invalid, coalesce(sum(verified), 0)::int verified, coalesce(sum(aging), 0)::int aging,
-             coalesce(sum(stale), 0)::int stale, grouping(source_id) g
-      from per join slots sl using (schema_id) group by grouping sets ((source_id), ())
-    )
-    select agg.source_id, agg.records, agg.slots, agg.slots_filled, agg.assessed, agg.valid, agg.suspect, agg.invalid, agg.verified, agg.aging, agg.stale,
-           case when agg.g = 1 then coalesce((select n from dup_all), 0) else coalesce(ds.n, 0) end dups
-    from agg left join dup_src ds on agg.g = 0 and ds.source_id = agg.source_id`,
-  );
+  const raw = await database.db.transaction(async (tx) => {
+    // The planner cannot estimate rows from jsonb and plans for a few thousand: without this the duplicate
+    // keys (two per record) spill to disk. JIT compiles for seconds and gains less than that here.
+    await tx.execute(sql.raw(`set local work_mem = '${database.kind === 'postgres' ? '1GB' : '256MB'}'`));
+    await tx.execute(sql`set local jit = off`);
+    return rows<Raw>(
+      tx,
+      sql`
+      with attrs as (
+        select * from unnest(${sql.param(a.schema)}::text[], ${sql.param(a.name)}::text[], ${sql.param(a.counted)}::bool[],
+                             ${sql.param(a.cutoff)}::timestamptz[], ${sql.param(a.dup)}::text[]) as t(schema_id, name, counted, cutoff, dup)
+      ),
+      recs as (
+        select source_id, schema_id, count(*)::int n from source_records
+        where status = 'valid' and source_id = any(${sql.param(sourceIds)}::text[]) group by 1, 2
+      ),
+      -- Filled values with their verification. The verification document is stored compressed: it is
+      -- decompressed once per record (the OFFSET 0 subquery), not once per attribute.
+      vals as (
+        select r.source_id, a.counted, a.cutoff, x.e, x.e->>'status' st
+        from (select source_id, schema_id, "values" vals, verification || '{}'::jsonb ver from source_records
+              where status = 'valid' and source_id = any(${sql.param(sourceIds)}::text[]) offset 0) r
+        join attrs a on a.schema_id = r.schema_id
+        cross join lateral (select r.ver -> a.name e) x
+        where jsonb_typeof(r.vals -> a.name) <> 'null'
+        offset 0
+      ),
+      filled as (
+        select source_id, count(*) filter (where counted)::int slots_filled, count(e)::int assessed,
+               count(*) filter (where st = 'valid')::int valid, count(*) filter (where st = 'suspect')::int suspect,
+               count(*) filter (where st = 'invalid')::int invalid,
+               count(*) filter (where e->>'verifiedBy' in ('steward', 'customer'))::int verified,
+               count(e) filter (where cutoff is not null)::int aging,
+               count(*) filter (where cutoff is not null and (e->>'verifiedAt')::timestamptz < cutoff)::int stale,
+               grouping(source_id) g
+        from vals group by grouping sets ((source_id), ())
+      ),
+      counted as (
+        select source_id, coalesce(sum(recs.n), 0)::int records, coalesce(sum(recs.n * sl.n), 0)::int slots, grouping(source_id) g
+        from recs join (select schema_id, count(*) filter (where counted) n from attrs group by schema_id) sl using (schema_id)
+        group by grouping sets ((source_id), ())
+      ),
+      keys as (
+        select distinct r.id, r.source_id, a.dup || ':' || lower(r.standardized->>a.name) k
+        from source_records r join attrs a on a.schema_id = r.schema_id and a.dup is not null
+        where r.status = 'valid' and r.source_id = any(${sql.param(sourceIds)}::text[]) and coalesce(r.standardized->>a.name, '') <> ''
+      ),
+      dup_src as (
+        select source_id, count(distinct id)::int n
+        from keys join (select source_id, k from keys group by 1, 2 having count(*) > 1) s using (source_id, k) group by source_id
+      ),
+      dup_all as (
+        select count(distinct id)::int n from keys join (select k from keys group by 1 having count(*) > 1) s using (k)
+      )
+      select c.source_id, c.records, c.slots, coalesce(f.slots_filled, 0) slots_filled, coalesce(f.assessed, 0) assessed,
+             coalesce(f.valid, 0) valid, coalesce(f.suspect, 0) suspect, coalesce(f.invalid, 0) invalid, coalesce(f.verified, 0) verified,
+             coalesce(f.aging, 0) aging, coalesce(f.stale, 0) stale,
+             case when c.g = 1 then coalesce((select n from dup_all), 0) else coalesce(ds.n, 0) end dups
+      from counted c
+      left join filled f on f.g = c.g and f.source_id is not distinct from c.source_id
+      left join dup_src ds on c.g = 0 and ds.source_id = c.source_id`,
+    );
+  });
   const bySource = new Map(raw.filter((r) => r.source_id !== null).map((r) => [r.source_id!, toKpi(r)]));
   const overall = raw.find((r) => r.source_id === null);
   return [...sourceIds.map((id) => bySource.get(id) ?? empty(id)), overall ? toKpi(overall) : empty(null)];

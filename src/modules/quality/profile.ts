@@ -124,76 +124,83 @@ async function tuneAggregation(tx: Tx, database: Database): Promise<void> {
   // (PGlite is a 32-bit build whose limit is below 2GB, and holds small data sets anyway.)
   await tx.execute(sql.raw(`set local work_mem = '${database.kind === 'postgres' ? '2GB' : '256MB'}'`));
   await tx.execute(sql`set local hash_mem_multiplier = 4`);
+  await tx.execute(sql`set local jit = off`);
 }
 
 type ChunkRow = Row & { a: string | null; iss_rows?: { issue: string; n: number }[] | null };
 
 /** One scan: a hash aggregate with one grouping set per attribute of the chunk (plus the issue list in the first). */
 async function chunkQuery(tx: Tx, sourceId: string, chunk: string[], withIssues: boolean, numeric: string[], topN: number, sample: number): Promise<ChunkRow[]> {
-    const exprs = chunk.map((n) => `(r.raw->>'${n}')`);
-    if (withIssues) exprs.push(`(case when r.status = 'valid' and r.quality_computed_at is not null then r.quality_issues end)`);
-    const full = (1 << exprs.length) - 1;
-    const gidOf = (i: number) => full ^ (1 << (exprs.length - 1 - i));
-    const label = `case gid ${chunk.map((n, i) => `when ${gidOf(i)} then '${n}'`).join(' ')} end`;
-    const value = `coalesce(${chunk.map((_, i) => `c${i}`).join(', ')})`;
-    const select = exprs.map((e, i) => (withIssues && i === chunk.length ? `${e} iss` : `${e} c${i}`)).join(', ');
-    return rows<ChunkRow>(
-      tx,
-      sql`
-      with g0 as (
-        select ${sql.raw(select)}, count(*)::int n,
-               count(*) filter (where r.status = 'valid' and r.quality_computed_at is not null)::int na,
-               grouping(${sql.raw(exprs.join(', '))}) gid
-        from source_records r where r.source_id = ${sourceId} and r.status in ('valid', 'rejected')
-        group by grouping sets (${sql.raw(exprs.map((e) => `(${e})`).join(', '))})
-      ),
-      g as (
-        select ${sql.raw(label)} a, ${sql.raw(value)} v, n, na from g0
-        where gid <> ${withIssues ? gidOf(chunk.length) : -1} and btrim(${sql.raw(value)}) <> ''
-      ),
-      stats as (
-        select a, sum(n)::int filled, sum(na)::int assessed, count(*)::int distinct_count, count(*) filter (where n = 1)::int singles,
-               min(v collate "C") min_text, max(v collate "C") max_text,
-               min(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text min_num,
-               max(case when a = any(${sql.param(numeric)}::text[]) and v ~ '^[-+]?[0-9]+(\.[0-9]+)?$' then v::numeric end)::text max_num
-        from g group by a
-      ),
-      -- Top values: rank only values seen more than once (few), then fill short lists with singletons,
-      -- which are all tied at 1 (any of them is as frequent as another; shown sorted).
-      multi as (
-        select a, v, n from (select a, v, n, row_number() over (partition by a order by n desc, v collate "C") rn from g where n > 1) t where rn <= ${topN}
-      ),
-      fill as (
-        select s.a, f.v, 1 n
-        from (select stats.a, ${topN} - coalesce(m.k, 0) need from stats left join (select a, count(*)::int k from multi group by a) m using (a)
-              where stats.singles > 0 and coalesce(m.k, 0) < ${topN}) s
-        cross join lateral (select g.v from g where g.a = s.a and g.n = 1 limit s.need) f
-      ),
-      top as (
-        select a, json_agg(json_build_object('value', v, 'count', n) order by n desc, v collate "C") top
-        from (select * from multi union all select * from fill) t group by a
-      ),
-      pat as (
-        select a, json_agg(json_build_object('pattern', p, 'count', n) order by n desc, p collate "C") pats
-        from (select a, p, n, row_number() over (partition by a order by n desc, p collate "C") rn
-              from (select a, translate(left(v, ${PATTERN_MAX_LENGTH}), ${PATTERN_FROM}, ${PATTERN_TO}) p, sum(case when n > 1 then n else ${sample} end)::int n
-                    from g where n > 1 or (hashtext(v) & ${sample - 1}) = 0 group by 1, 2) p0) t
-        where rn <= ${topN} group by a
-      ),
-      len as (
-        select a, json_agg(json_build_object('length', l, 'count', n) order by l) lens
-        from (select a, char_length(v) l, sum(n)::int n from g group by 1, 2) t group by a
-      ),
-      iss as (${withIssues ? sql`
-        select json_agg(json_build_object('issue', i, 'n', n)) iss_rows
-        from (select i, sum(g0.n)::int n from g0 cross join lateral unnest(g0.iss) i
-              where g0.gid = ${gidOf(chunk.length)} group by i) t` : sql`select null::json iss_rows`}
-      )
-      select stats.a, stats.filled, stats.assessed, stats.distinct_count, stats.min_text, stats.max_text, stats.min_num, stats.max_num,
-             top.top, pat.pats, len.lens, null::json iss_rows
-      from stats left join top using (a) left join pat using (a) left join len using (a)
-      union all select null, 0, 0, 0, null, null, null, null, null, null, null, iss.iss_rows from iss`,
-    );
+  const exprs = chunk.map((n) => `(r.raw->>'${n}')`);
+  if (withIssues) exprs.push(`(case when r.status = 'valid' and r.quality_computed_at is not null then r.quality_issues end)`);
+  const full = (1 << exprs.length) - 1;
+  const gidOf = (i: number) => full ^ (1 << (exprs.length - 1 - i));
+  // Everything after the scan is grouped by the grouping id (an int, cheaper to hash and sort than a name);
+  // the names are put back on the final rows only.
+  const label = `case gid ${chunk.map((n, i) => `when ${gidOf(i)} then '${n}'`).join(' ')} end`;
+  const numericGids = chunk.flatMap((n, i) => (numeric.includes(n) ? [gidOf(i)] : []));
+  const value = `coalesce(${chunk.map((_, i) => `c${i}`).join(', ')})`;
+  const select = exprs.map((e, i) => (withIssues && i === chunk.length ? `${e} iss` : `${e} c${i}`)).join(', ');
+  return rows<ChunkRow>(
+    tx,
+    sql`
+    with g0 as (
+      select ${sql.raw(select)}, count(*)::int n,
+             count(*) filter (where r.status = 'valid' and r.quality_computed_at is not null)::int na,
+             grouping(${sql.raw(exprs.join(', '))}) gid
+      from source_records r where r.source_id = ${sourceId} and r.status in ('valid', 'rejected')
+      group by grouping sets (${sql.raw(exprs.map((e) => `(${e})`).join(', '))})
+    ),
+    g as (
+      select gid, ${sql.raw(value)} v, n, na from g0
+      where gid <> ${withIssues ? gidOf(chunk.length) : -1} and btrim(${sql.raw(value)}) <> ''
+    ),
+    stats as (
+      select gid, sum(n)::int filled, sum(na)::int assessed, count(*)::int distinct_count, count(*) filter (where n = 1)::int singles,
+             min(v collate "C") min_text, max(v collate "C") max_text,
+             min(case when gid = any(${sql.param(numericGids)}::int[]) and v ~ '^[-+]?[0-9]+(\\.[0-9]+)?$' then v::numeric end)::text min_num,
+             max(case when gid = any(${sql.param(numericGids)}::int[]) and v ~ '^[-+]?[0-9]+(\\.[0-9]+)?$' then v::numeric end)::text max_num
+      from g group by gid
+    ),
+    -- Top values: rank only values seen more than once (few), then fill short lists with singletons,
+    -- which are all tied at 1 (any of them is as frequent as another; shown sorted).
+    multi as (
+      select gid, v, n from (select gid, v, n, row_number() over (partition by gid order by n desc, v collate "C") rn from g where n > 1) t where rn <= ${topN}
+    ),
+    fill as (
+      select s.gid, f.v, 1 n
+      from (select stats.gid, ${topN} - coalesce(m.k, 0) need from stats left join (select gid, count(*)::int k from multi group by gid) m using (gid)
+            where stats.singles > 0 and coalesce(m.k, 0) < ${topN}) s
+      cross join lateral (select g.v from g where g.gid = s.gid and g.n = 1 limit s.need) f
+    ),
+    top as (
+      select gid, json_agg(json_build_object('value', v, 'count', n) order by n desc, v collate "C") top
+      from (select * from multi union all select * from fill) t group by gid
+    ),
+    -- Patterns cost a translate() per value: a value seen n < sample times is taken when the low bits of its
+    -- hash are below n (probability n/sample) and counted sample times; so each estimate is unbiased and
+    -- values seen at least sample times are counted exactly (sample = 1: every value, exact).
+    pat as (
+      select gid, json_agg(json_build_object('pattern', p, 'count', n) order by n desc, p collate "C") pats
+      from (select gid, p, n, row_number() over (partition by gid order by n desc, p collate "C") rn
+            from (select gid, translate(left(v, ${PATTERN_MAX_LENGTH}), ${PATTERN_FROM}, ${PATTERN_TO}) p, sum(greatest(n, ${sample}))::int n
+                  from g where n >= ${sample} or (hashtext(v) & ${sample - 1}) < n group by 1, 2) p0) t
+      where rn <= ${topN} group by gid
+    ),
+    len as (
+      select gid, json_agg(json_build_object('length', l, 'count', n) order by l) lens
+      from (select gid, char_length(v) l, sum(n)::int n from g group by 1, 2) t group by gid
+    ),
+    iss as (${withIssues ? sql`
+      select json_agg(json_build_object('issue', i, 'n', n)) iss_rows
+      from (select i, sum(g0.n)::int n from g0 cross join lateral unnest(g0.iss) i
+            where g0.gid = ${gidOf(chunk.length)} group by i) t` : sql`select null::json iss_rows`}
+    )
+    select ${sql.raw(label)} a, stats.filled, stats.assessed, stats.distinct_count, stats.min_text, stats.max_text, stats.min_num, stats.max_num,
+           top.top, pat.pats, len.lens, null::json iss_rows
+    from stats left join top using (gid) left join pat using (gid) left join len using (gid)
+    union all select null, 0, 0, 0, null, null, null, null, null, null, null, iss.iss_rows from iss`,
+  );
 }
 
 async function finish(tx: Tx, sourceId: string, definition: SchemaDefinition, records: number, result: Row[], issues: Map<string, { suspect: number; invalid: number }>): Promise<{ records: number; attributes: AttributeProfile[] }> {

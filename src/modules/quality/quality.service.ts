@@ -356,7 +356,7 @@ export class QualityService {
   }
 
   private async kpiRows(scope: Pick<SourceRow, 'id' | 'schemaId'>[], now: Date): Promise<KpiRow[]> {
-    return computeKpiRows(this.database.db, scope.map((s) => s.id), await this.rulesOf(scope), now);
+    return computeKpiRows(this.database, scope.map((s) => s.id), await this.rulesOf(scope), now);
   }
 
   private kpiViews(list: KpiRow[], scope: Pick<SourceRow, 'id' | 'name'>[]): KpiView[] {
