@@ -2,7 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import type { DatabaseKind, Executor } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
-import type { MatchRecord, PairExplanation, RoleMapping } from '../matching/engine/index.js';
+import type { MatchCandidate, MatchRecord, PairExplanation, RoleMapping } from '../matching/engine/index.js';
 import { MatchIndex } from '../matching/engine/index.js';
 import type { ActiveModel } from './model-store.js';
 import { syntheticRecords } from './bootstrap-model.js';
@@ -130,9 +130,24 @@ export class WarmIndexes {
   /** Live candidates of a record at or above `minProbability`, best first, one per record. */
   match(e: Entry, recordId: string, values: Record<string, unknown>, minProbability: number, limit = 10): WarmCandidate[] {
     const probe = toMatchRecord(`${recordId}#probe`, values, e.roles);
+    return this.liveCandidates(e, recordId, e.index.match(probe, { threshold: minProbability, limit: limit * 3 }), limit);
+  }
+
+  /** `match`, then `add` of the same values, standardizing them once (a new record arriving). */
+  matchAndAdd(e: Entry, recordId: string, version: number, values: Record<string, unknown>, minProbability: number, limit = 10): WarmCandidate[] {
+    const alias = `${recordId}#${++this.aliasSeq}`;
+    const found = e.index.matchAndAdd(toMatchRecord(alias, values, e.roles), { threshold: minProbability, limit: limit * 3 });
+    const out = this.liveCandidates(e, recordId, found, limit);
+    e.live.set(recordId, alias);
+    e.version.set(recordId, version);
+    return out;
+  }
+
+  /** Index candidates that are the current alias of another record, one per record. */
+  private liveCandidates(e: Entry, recordId: string, found: MatchCandidate[], limit: number): WarmCandidate[] {
     const out: WarmCandidate[] = [];
     const seen = new Set<string>();
-    for (const c of e.index.match(probe, { threshold: minProbability, limit: limit * 3 })) {
+    for (const c of found) {
       const recId = c.id.slice(0, c.id.lastIndexOf('#'));
       if (recId === recordId || seen.has(recId) || e.live.get(recId) !== c.id) continue;
       seen.add(recId);

@@ -2,6 +2,7 @@ import { resolvePart, type PartFn } from './blocking.js';
 import { buildComparisonSpecs } from './comparison-specs.js';
 import { EncodedDataset } from './encoded-dataset.js';
 import { Int32Vec } from './int-vec.js';
+import { DEFAULTS } from './pipeline.js';
 import { Scorer, probabilityToWeight } from './scoring.js';
 import type { MatchModel, MatchRecord, PairExplanation } from './types.js';
 
@@ -29,6 +30,10 @@ interface RuleIndex {
   head: Map<number, number>;
   count: Map<number, number>;
   next: Int32Vec;
+  /** Pairs inside blocks of at most `caps[c]` members, per cap. */
+  pairs: Float64Array;
+  /** Largest block this rule scans now (see `fitCaps`). */
+  cap: number;
 }
 
 /**
@@ -43,16 +48,28 @@ export class MatchIndex {
   private readonly byId = new Map<string, number>();
   private stamp: Int32Array = new Int32Array(1024);
   private stampNo = 0;
+  /** Block caps a rule may be tightened to, largest first (halving, as the batch engine's blocking does). */
+  private readonly caps: number[] = [];
+  private capsAtSize = -1;
 
-  /** @param maxBlockSize blocks larger than this are not scanned by `match` (other rules still apply). */
-  constructor(readonly model: MatchModel, private readonly maxBlockSize = 400) {
+  /**
+   * @param maxBlockSize blocks larger than this are not scanned by `match` (other rules still apply).
+   * @param pairBudgetPerRecord the batch engine's pair budget: a rule whose blocks hold more pairs than this
+   *   many per record scans only smaller blocks, so a probe costs about the same at 10,000 or 1,000,000 records.
+   */
+  constructor(
+    readonly model: MatchModel,
+    private readonly maxBlockSize = DEFAULTS.maxBlockSize,
+    private readonly pairBudgetPerRecord = DEFAULTS.pairBudgetPerRecord,
+  ) {
     this.ds = new EncodedDataset(buildComparisonSpecs(model.roles), 1024);
     this.scorer = new Scorer(this.ds, model);
+    for (let c = maxBlockSize; c >= 25 || this.caps.length === 0; c >>= 1) this.caps.push(c);
     this.rules = [];
     for (const r of model.blockingRules) {
       const parts = r.parts.map((p) => resolvePart(this.ds, p));
       if (parts.some((p) => p === null)) continue;
-      this.rules.push({ parts: parts as PartFn[], head: new Map(), count: new Map(), next: new Int32Vec(1024) });
+      this.rules.push({ parts: parts as PartFn[], head: new Map(), count: new Map(), next: new Int32Vec(1024), pairs: new Float64Array(this.caps.length), cap: maxBlockSize });
     }
   }
 
@@ -82,8 +99,32 @@ export class MatchIndex {
   /** Index a record (ids must be unique). */
   add(record: MatchRecord): void {
     if (this.byId.has(record.id)) throw new Error(`record ${record.id} is already indexed`);
+    this.link(record.id, this.ds.add(record));
+  }
+
+  /** Candidate matches of a record among the indexed ones, best first, with probabilities. */
+  match(record: MatchRecord, opts: MatchQueryOptions = {}): MatchCandidate[] {
+    // The probe is appended temporarily so comparators and TF counts see it like a batch record.
+    const probe = this.ds.add(record);
+    try {
+      return this.scan(probe, record.id, opts);
+    } finally {
+      this.ds.pop();
+    }
+  }
+
+  /** `match` followed by `add`, standardizing the record once (an index fed by arriving records). */
+  matchAndAdd(record: MatchRecord, opts: MatchQueryOptions = {}): MatchCandidate[] {
+    if (this.byId.has(record.id)) throw new Error(`record ${record.id} is already indexed`);
     const i = this.ds.add(record);
-    this.byId.set(record.id, i);
+    const out = this.scan(i, record.id, opts);
+    this.link(record.id, i);
+    return out;
+  }
+
+  /** Chains dataset row i into its blocks and keeps each rule's pair counts per cap. */
+  private link(id: string, i: number): void {
+    this.byId.set(id, i);
     for (const rule of this.rules) {
       const k = this.key(rule, i);
       if (k < 0) {
@@ -92,48 +133,68 @@ export class MatchIndex {
       }
       rule.next.push(rule.head.get(k) ?? -1);
       rule.head.set(k, i);
-      rule.count.set(k, (rule.count.get(k) ?? 0) + 1);
+      const n = rule.count.get(k) ?? 0;
+      rule.count.set(k, n + 1);
+      for (let c = 0; c < this.caps.length; c++) {
+        const cap = this.caps[c]!;
+        // A block gains n pairs while it fits the cap, and all of them stop counting once it outgrows it.
+        if (n + 1 <= cap) rule.pairs[c]! += n;
+        else if (n === cap) rule.pairs[c]! -= (cap * (cap - 1)) / 2;
+      }
     }
   }
 
-  /** Candidate matches of a record among the indexed ones, best first, with probabilities. */
-  match(record: MatchRecord, opts: MatchQueryOptions = {}): MatchCandidate[] {
-    const minW = probabilityToWeight(opts.threshold ?? this.model.threshold);
-    // The probe is appended temporarily so comparators and TF counts see it like a batch record.
-    const probe = this.ds.add(record);
-    try {
-      if (this.stamp.length <= probe) {
-        const s = new Int32Array(Math.max(probe + 1, this.stamp.length * 2));
-        s.set(this.stamp);
-        this.stamp = s;
-      }
-      const st = ++this.stampNo;
-      const out: Array<{ j: number; w: number }> = [];
-      for (const rule of this.rules) {
-        const k = this.key(rule, probe);
-        if (k < 0) continue;
-        const n = rule.count.get(k) ?? 0;
-        if (n === 0 || n > this.maxBlockSize) continue;
-        const next = rule.next.data;
-        for (let j = rule.head.get(k)!; j >= 0; j = next[j]!) {
-          if (this.stamp[j] === st) continue;
-          this.stamp[j] = st;
-          if (this.ds.ids[j] === record.id) continue;
-          const w = this.scorer.weight(j, probe);
-          if (w >= minW) out.push({ j, w });
-        }
-      }
-      out.sort((x, y) => y.w - x.w);
-      const top = opts.limit !== undefined ? out.slice(0, opts.limit) : out;
-      return top.map(({ j, w }) => ({
-        id: this.ds.ids[j]!,
-        weight: w,
-        probability: 1 / (1 + Math.pow(2, -w)),
-        ...(opts.explain ? { explanation: this.scorer.explain(j, probe) } : {}),
-      }));
-    } finally {
-      this.ds.pop();
+  /**
+   * Each rule's block cap under the batch engine's budgets (see `chooseRules`): a rule gets
+   * max(100,000, budget × records) pairs, all rules together four times that, earlier rules first; a rule
+   * over its budget scans only blocks under a halved cap, down to 25.
+   */
+  private fitCaps(): void {
+    if (this.capsAtSize === this.ds.size) return;
+    this.capsAtSize = this.ds.size;
+    const perRule = Math.max(100_000, this.pairBudgetPerRecord * this.ds.size);
+    let remaining = perRule * 4;
+    for (const rule of this.rules) {
+      const budget = Math.min(perRule, remaining);
+      let c = 0;
+      while (c + 1 < this.caps.length && rule.pairs[c]! > budget) c++;
+      rule.cap = this.caps[c]!;
+      remaining -= rule.pairs[c]!;
     }
+  }
+
+  private scan(probe: number, id: string, opts: MatchQueryOptions): MatchCandidate[] {
+    const minW = probabilityToWeight(opts.threshold ?? this.model.threshold);
+    this.fitCaps();
+    if (this.stamp.length <= probe) {
+      const s = new Int32Array(Math.max(probe + 1, this.stamp.length * 2));
+      s.set(this.stamp);
+      this.stamp = s;
+    }
+    const st = ++this.stampNo;
+    const out: Array<{ j: number; w: number }> = [];
+    for (const rule of this.rules) {
+      const k = this.key(rule, probe);
+      if (k < 0) continue;
+      const n = rule.count.get(k) ?? 0;
+      if (n === 0 || n > rule.cap) continue;
+      const next = rule.next.data;
+      for (let j = rule.head.get(k)!; j >= 0; j = next[j]!) {
+        if (this.stamp[j] === st) continue;
+        this.stamp[j] = st;
+        if (this.ds.ids[j] === id) continue;
+        const w = this.scorer.weight(j, probe);
+        if (w >= minW) out.push({ j, w });
+      }
+    }
+    out.sort((x, y) => y.w - x.w);
+    const top = opts.limit !== undefined ? out.slice(0, opts.limit) : out;
+    return top.map(({ j, w }) => ({
+      id: this.ds.ids[j]!,
+      weight: w,
+      probability: 1 / (1 + Math.pow(2, -w)),
+      ...(opts.explain ? { explanation: this.scorer.explain(j, probe) } : {}),
+    }));
   }
 
   /** Explain an indexed record against a (new or indexed) record. */
