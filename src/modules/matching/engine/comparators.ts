@@ -8,18 +8,18 @@ import type { EncodedDataset, Feature } from './encoded-dataset.js';
 export type LevelFn = (i: number, j: number) => number;
 
 const CACHE_BITS = 18;
-const NON_DIGIT = /\D/g;
 
 // Level of a value pair depends only on the two value ids: a direct-mapped cache in typed arrays
 // (no allocation, collisions simply overwrite) saves repeated Jaro-Winkler work inside blocks.
-function memo(compute: (va: number, vb: number) => number): (va: number, vb: number) => number {
+// `symmetric` false: the ids come from two different dictionaries, so (a, b) and (b, a) differ.
+function memo(compute: (va: number, vb: number) => number, symmetric = true): (va: number, vb: number) => number {
   const size = 1 << CACHE_BITS;
   const mask = size - 1;
   const keyA = new Int32Array(size).fill(-1);
   const keyB = new Int32Array(size);
   const lev = new Int8Array(size);
   return (va, vb) => {
-    if (va > vb) {
+    if (symmetric && va > vb) {
       const t = va;
       va = vb;
       vb = t;
@@ -35,9 +35,29 @@ function memo(compute: (va: number, vb: number) => number): (va: number, vb: num
   };
 }
 
+/** True when the digits of a and b (in order, other characters skipped) are the same. */
+function sameDigits(a: string, b: string): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < a.length && (a.charCodeAt(i) < 48 || a.charCodeAt(i) > 57)) i++;
+    while (j < b.length && (b.charCodeAt(j) < 48 || b.charCodeAt(j) > 57)) j++;
+    if (i === a.length || j === b.length) return i === a.length && j === b.length;
+    if (a.charCodeAt(i++) !== b.charCodeAt(j++)) return false;
+  }
+}
+
 function nameLevel(f: Feature, partner: Feature | null): LevelFn {
   const off = partner ? 1 : 0;
   const values = f.dict.values;
+  // My value against the other record's partner value (given vs family name), for the swap level.
+  const crossClose = partner
+    ? memo((v, pv) => {
+        const a = values[v]!;
+        const b = partner.dict.values[pv]!;
+        return a === b || jaroWinkler(a, b) >= 0.92 ? 1 : 0;
+      }, false)
+    : null;
   const fuzzy = memo((va, vb) => {
     const a = values[va]!;
     const b = values[vb]!;
@@ -58,13 +78,7 @@ function nameLevel(f: Feature, partner: Feature | null): LevelFn {
       const pa = pv[i]!;
       const pb = pv[j]!;
       // Swap: my value equals the other's partner value and vice versa (exact or close).
-      if (pa >= 0 && pb >= 0 && pa !== pb) {
-        const x = partner.dict.values[pb]!;
-        const y = partner.dict.values[pa]!;
-        const ma = values[va]!;
-        const mb = values[vb]!;
-        if ((ma === x || jaroWinkler(ma, x) >= 0.92) && (mb === y || jaroWinkler(mb, y) >= 0.92)) return 2;
-      }
+      if (pa >= 0 && pb >= 0 && pa !== pb && crossClose!(va, pb) === 1 && crossClose!(vb, pa) === 1) return 2;
     }
     const l = fuzzy(va, vb);
     if (l >= 0) return l;
@@ -132,7 +146,7 @@ function emailLevel(f: Feature): LevelFn {
     // a namesake's address usually does not, so digits must agree for the fuzzy level.
     const x = aux[la]!;
     const y = aux[lb]!;
-    if (x.replace(NON_DIGIT, '') === y.replace(NON_DIGIT, '') && jaroWinkler(x, y) >= 0.88) return 3;
+    if (sameDigits(x, y) && jaroWinkler(x, y) >= 0.88) return 3;
     return 4;
   };
 }
