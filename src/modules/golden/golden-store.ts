@@ -94,6 +94,8 @@ export type RecomputeHints = {
   schemas?: Map<string, { settings: GoldenSettings; attributes: string[] }>;
   /** Customers created in this transaction: no stored golden record and no pins yet. */
   fresh?: ReadonlySet<string>;
+  /** Customers of `fresh` whose only record the caller has just written: their records are not read either. */
+  sole?: ReadonlyMap<string, ContributingRecord & { schemaId: string }>;
 };
 
 /**
@@ -105,8 +107,11 @@ export async function recomputeGolden(ex: Executor, customerIds: string[], hints
   const ids = [...new Set(customerIds)].sort();
   if (ids.length === 0) return [];
   const fresh = hints.fresh ?? new Set<string>();
+  const sole = hints.sole ?? new Map<string, ContributingRecord & { schemaId: string }>();
   const known = ids.filter((id) => !fresh.has(id));
-  const byCustomer = await contributingRecords(ex, ids);
+  const toRead = ids.filter((id) => !sole.has(id));
+  const byCustomer = toRead.length > 0 ? await contributingRecords(ex, toRead) : new Map<string, (ContributingRecord & { schemaId: string })[]>();
+  for (const [id, r] of sole) byCustomer.set(id, [r]);
   // Fresh customers have an empty golden record and no pins: only the others are read.
   const [stored, pinRows] = known.length === 0 ? [[], []] : [
     await rows<{ id: string; golden: GoldenRecord }>(ex, sql`select id, golden from customers where id = any(${sql.param(known)}::text[])`),
@@ -134,7 +139,7 @@ export async function recomputeGolden(ex: Executor, customerIds: string[], hints
     pins.set(p.customer_id, arr);
   }
   const now = new Date().toISOString();
-  const changed: { id: string; golden: string }[] = [];
+  const changed: { id: string; golden: GoldenRecord }[] = [];
   for (const c of current) {
     const records = byCustomer.get(c.id) ?? [];
     // The schema of the most records decides the rules (customers normally hold one schema).
@@ -146,14 +151,17 @@ export async function recomputeGolden(ex: Executor, customerIds: string[], hints
     for (const p of pins.get(c.id) ?? []) attrs.add(p.attribute);
     const config = schemaId ? settings.get(schemaId)!.survivorship : DEFAULT_SURVIVORSHIP;
     const golden = computeGolden([...attrs], records, config, pins.get(c.id) ?? [], c.golden ?? {}, now);
-    const text = canonicalJson(golden);
-    if (fresh.has(c.id) ? text !== '{}' : text !== canonicalJson(c.golden ?? {})) changed.push({ id: c.id, golden: text });
+    const differs = fresh.has(c.id) ? Object.keys(golden).length > 0 : canonicalJson(golden) !== canonicalJson(c.golden ?? {});
+    if (differs) changed.push({ id: c.id, golden });
   }
   if (changed.length > 0) {
+    // One JSON document keyed by customer id: the server parses it once, where a text[] of documents
+    // would first have every element unescaped by array_in.
+    const doc = JSON.stringify(Object.fromEntries(changed.map((c) => [c.id, c.golden])));
     await ex.execute(sql`
-      update customers c set golden = u.golden::jsonb, version = c.version + 1, updated_at = now()
-      from unnest(${sql.param(changed.map((c) => c.id))}::text[], ${sql.param(changed.map((c) => c.golden))}::text[]) as u(id, golden)
-      where c.id = u.id`);
+      update customers c set golden = u.value, version = c.version + 1, updated_at = now()
+      from jsonb_each(${doc}::jsonb) as u(key, value)
+      where c.id = u.key`);
   }
   return changed.map((c) => c.id);
 }

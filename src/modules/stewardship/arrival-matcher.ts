@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import type { DomainEvent } from '../../platform/events/outbox.js';
 import { newId } from '../../platform/ids.js';
-import type { GoldenSettings } from '../golden/index.js';
+import type { ContributingRecord, GoldenSettings } from '../golden/index.js';
 import { cachedSettings, loadSettings, recomputeGolden } from '../golden/index.js';
 import type { AssignableRecord, CustomerAssigner, WriteContext, WrittenRecord } from '../records/index.js';
 import { arrivalLockKeys, lockArrivalKeys } from './arrival-locks.js';
@@ -31,6 +31,26 @@ function phaseTimer(stats: ArrivalStats) {
     ph[phase] = (ph[phase] ?? 0) + (now - t);
     t = now;
   };
+}
+
+/**
+ * New customers whose only record is one of `written` (most of an import): survivorship needs nothing
+ * else about them. With a single candidate every rule picks it, so verification, trust and time do not
+ * matter; they are filled in as the stored record would give them.
+ */
+function soleRecords(ctx: WriteContext, written: WrittenRecord[]): Map<string, ContributingRecord & { schemaId: string }> {
+  const perCustomer = new Map<string, number>();
+  for (const w of written) perCustomer.set(w.customerId, (perCustomer.get(w.customerId) ?? 0) + 1);
+  const now = new Date().toISOString();
+  const out = new Map<string, ContributingRecord & { schemaId: string }>();
+  for (const w of written) {
+    if (!w.newCustomer || perCustomer.get(w.customerId) !== 1) continue;
+    out.set(w.customerId, {
+      id: w.id, schemaId: ctx.source.schemaId, sourceId: ctx.source.id, sourceName: ctx.source.name, sourceKey: w.key,
+      trustRank: ctx.source.trustRank, updatedAt: now, values: w.values, verification: null,
+    });
+  }
+  return out;
 }
 
 /**
@@ -79,11 +99,7 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       phase('index');
       // Phase 1: score every probe, adding it afterwards so later records of the batch can match it.
       const batchIds = new Set(records.map((r) => r.id));
-      const scored = records.map((r) => {
-        const cands = indexes.match(entry, r.id, r.values, settings.lower);
-        indexes.add(entry, r.id, r.version, r.values);
-        return { r, cands };
-      });
+      const scored = records.map((r) => ({ r, cands: indexes.matchAndAdd(entry, r.id, r.version, r.values, settings.lower) }));
       phase('score');
       // Phase 2: where each stored candidate lives now, read inside this transaction. Records of restricted
       // customers are no candidates: nothing joins them and no review task could merge into them.
@@ -144,6 +160,7 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       await recomputeGolden(tx, written.map((w) => w.customerId), {
         schemas: new Map([[ctx.source.schemaId, { settings, attributes: ctx.definition.attributes.map((a) => a.name) }]]),
         fresh: new Set(written.filter((w) => w.newCustomer).map((w) => w.customerId)),
+        sole: soleRecords(ctx, written),
       });
       phase('golden');
       const events: DomainEvent[] = [];
