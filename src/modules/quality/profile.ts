@@ -62,16 +62,15 @@ export async function profileSource(database: Database, sourceId: string, defini
   // The grouping-set pass is CPU-bound in one backend, so on PostgreSQL the attributes are split over
   // two connections that share one snapshot (pg_export_snapshot); PGlite has one connection.
   const parallel = database.kind === 'postgres' ? 2 : 1;
-  const groups = Math.max(parallel, Math.ceil(names.length / CHUNK));
-  const chunks: string[][] = Array.from({ length: Math.min(groups, Math.max(1, names.length)) }, () => []);
-  names.forEach((n, i) => chunks[i % chunks.length]!.push(n));
+  const groups = Math.min(Math.max(parallel, Math.ceil(names.length / CHUNK)), Math.max(1, names.length));
   return database.db.transaction(
     async (tx) => {
       await tuneAggregation(tx, database);
       const [count] = await rows<{ n: number }>(tx, sql`select count(*)::int n from source_records where source_id = ${sourceId} and status in ('valid', 'rejected')`);
       const records = Number(count?.n ?? 0);
-      // Patterns cost a translate() per distinct value; above SAMPLE_FROM records, values seen once are
-      // sampled 1 in PATTERN_SAMPLE (by hash of the value) and counted PATTERN_SAMPLE times. Exact otherwise.
+      const chunks = parallel > 1 && groups > 1 ? await balancedChunks(tx, sourceId, names, groups, records) : roundRobin(names, groups);
+      // Patterns cost a translate() per distinct value; above SAMPLE_FROM records they are sampled (see the
+      // pat step of chunkQuery). Exact otherwise.
       const sample = records > SAMPLE_FROM ? PATTERN_SAMPLE : 1;
       const result: Row[] = [];
       const issues = new Map<string, { suspect: number; invalid: number }>();
@@ -111,6 +110,37 @@ export async function profileSource(database: Database, sourceId: string, defini
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
+}
+
+function roundRobin(names: string[], count: number): string[][] {
+  const chunks: string[][] = Array.from({ length: count }, () => []);
+  names.forEach((n, i) => chunks[i % count]!.push(n));
+  return chunks;
+}
+
+/**
+ * Splits the attributes into `count` chunks (of at most CHUNK) with about the same work each. An attribute's
+ * work grows with its number of distinct values (hash table, groups to rank), estimated from a 1 % sample of
+ * the table's pages (values seen once in the sample scaled up by the square root of the sampling ratio, GEE);
+ * attributes are placed largest first on the lightest chunk.
+ */
+async function balancedChunks(tx: Tx, sourceId: string, names: string[], count: number, records: number): Promise<string[][]> {
+  const sampled = await rows<{ a: string; once: number; more: number; n: number }>(
+    tx,
+    sql`with s as (select raw from source_records tablesample system (1) repeatable (0) where source_id = ${sourceId} and status in ('valid', 'rejected')),
+             c as (select a, raw->>a v, count(*) c from s cross join unnest(${sql.param(names)}::text[]) a group by 1, 2)
+        select a, count(*) filter (where c = 1)::int once, count(*) filter (where c > 1)::int more, (select count(*) from s)::int n
+        from c where v is not null group by a`,
+  );
+  const distinct = new Map(sampled.map((e) => [e.a, Math.sqrt(records / Math.max(1, Number(e.n))) * Number(e.once) + Number(e.more)]));
+  const chunks = Array.from({ length: count }, () => ({ names: [] as string[], work: 0 }));
+  for (const name of [...names].sort((x, y) => (distinct.get(y) ?? 0) - (distinct.get(x) ?? 0))) {
+    const open = chunks.filter((c) => c.names.length < CHUNK);
+    const lightest = open.reduce((m, c) => (c.work < m.work ? c : m));
+    lightest.names.push(name);
+    lightest.work += (distinct.get(name) ?? 0) + 1;
+  }
+  return chunks.map((c) => c.names);
 }
 
 async function tuneAggregation(tx: Tx, database: Database): Promise<void> {
@@ -162,10 +192,17 @@ async function chunkQuery(tx: Tx, sourceId: string, chunk: string[], withIssues:
              max(case when gid = any(${sql.param(numericGids)}::int[]) and v ~ '^[-+]?[0-9]+(\\.[0-9]+)?$' then v::numeric end)::text max_num
       from g group by gid
     ),
-    -- Top values: rank only values seen more than once (few), then fill short lists with singletons,
-    -- which are all tied at 1 (any of them is as frequent as another; shown sorted).
+    -- Top values: rank only values seen more than once, and of those only the ones at least as frequent as
+    -- the topN-th count (found from a histogram of the counts), so a few rows are sorted instead of every
+    -- repeated value; then fill short lists with singletons, which are all tied at 1 (shown sorted).
+    counts as (select gid, n, count(*) k from g where n > 1 group by gid, n),
+    cutoff as (
+      select gid, min(n) n from (select gid, n, k, sum(k) over (partition by gid order by n desc) upto from counts) t
+      where upto - k < ${topN} group by gid
+    ),
     multi as (
-      select gid, v, n from (select gid, v, n, row_number() over (partition by gid order by n desc, v collate "C") rn from g where n > 1) t where rn <= ${topN}
+      select gid, v, n from (select g.gid, g.v, g.n, row_number() over (partition by g.gid order by g.n desc, g.v collate "C") rn
+                             from g join cutoff c on c.gid = g.gid and g.n >= c.n) t where rn <= ${topN}
     ),
     fill as (
       select s.gid, f.v, 1 n
