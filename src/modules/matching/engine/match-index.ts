@@ -172,6 +172,7 @@ export class MatchIndex {
       this.stamp = s;
     }
     const st = ++this.stampNo;
+    this.scorer.refreshBounds();
     const out: Array<{ j: number; w: number }> = [];
     for (const rule of this.rules) {
       const k = this.key(rule, probe);
@@ -183,7 +184,7 @@ export class MatchIndex {
         if (this.stamp[j] === st) continue;
         this.stamp[j] = st;
         if (this.ds.ids[j] === id) continue;
-        const w = this.scorer.weight(j, probe);
+        const w = this.scorer.weightAtLeast(j, probe, minW);
         if (w >= minW) out.push({ j, w });
       }
     }

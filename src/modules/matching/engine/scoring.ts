@@ -29,6 +29,11 @@ export class Scorer {
   /** Comparison indices of the address group (correlated: not summed naively). */
   private readonly group: Int32Array;
   private readonly contrib: Float64Array;
+  /** `weightAtLeast`: comparison order (cheap id checks first, fuzzy text last) and bounds along it. */
+  private readonly order: Int32Array;
+  private readonly best: Float64Array;
+  private readonly restSum: Float64Array;
+  private readonly restGroupMax: Float64Array;
   /** @param useTf apply term-frequency adjustments (off when the dataset is too small to know frequencies). */
   constructor(readonly ds: EncodedDataset, readonly model: MatchModel, private readonly useTf = true) {
     if (ds.specs.length !== model.comparisons.length) throw new Error('model and dataset comparisons differ');
@@ -40,6 +45,61 @@ export class Scorer {
     this.C = model.comparisons.length;
     this.group = Int32Array.from(model.comparisons.map((c) => (ADDRESS_ROLES.has(c.role) ? 1 : 0)));
     this.contrib = new Float64Array(this.C);
+    const cost = (c: number): number => (ds.specs[c]!.kind === 'fuzzyText' ? 2 : ds.specs[c]!.kind === 'name' || ds.specs[c]!.kind === 'fullName' ? 1 : 0);
+    this.order = Int32Array.from([...Array(this.C).keys()].sort((a, b) => cost(a) - cost(b) || a - b));
+    this.best = new Float64Array(this.C);
+    this.restSum = new Float64Array(this.C + 1);
+    this.restGroupMax = new Float64Array(this.C + 1);
+  }
+
+  /**
+   * Largest contribution each comparison can make at the dataset's current value frequencies (an exact
+   * match's TF adjustment is largest for a value seen once), summed and maximised over the comparisons
+   * after each position of `order`. Call before `weightAtLeast` whenever records were added.
+   */
+  refreshBounds(): void {
+    for (let c = 0; c < this.C; c++) {
+      const lw = this.levelWeights[c]!;
+      const f = this.ds.features[c]!;
+      const tfMax = this.useTf && this.tfOn[c] && f.dict.total > 0 ? Math.log2(this.uExact[c]! * f.dict.total) : 0;
+      let m = 0;
+      for (let l = 1; l < lw.length; l++) m = Math.max(m, lw[l]! + (l === 1 ? Math.max(0, tfMax) : 0));
+      this.best[c] = m;
+    }
+    this.restSum[this.C] = 0;
+    this.restGroupMax[this.C] = 0;
+    for (let k = this.C - 1; k >= 0; k--) {
+      const c = this.order[k]!;
+      this.restSum[k] = this.restSum[k + 1]! + (this.group[c] === 0 ? this.best[c]! : 0);
+      this.restGroupMax[k] = this.group[c] === 0 ? this.restGroupMax[k + 1]! : Math.max(this.restGroupMax[k + 1]!, this.best[c]!);
+    }
+  }
+
+  /**
+   * The pair's weight if it can reach `minW`, else -Infinity without finishing: comparisons run cheapest
+   * first and stop once even the best levels of the rest could not lift the pair to `minW`. Pairs that
+   * reach it get exactly `weight(i, j)`.
+   */
+  weightAtLeast(i: number, j: number, minW: number): number {
+    const lv = this.scratch;
+    // A margin for the different summation order of the bound.
+    const floor = minW - 1e-9 - this.priorWeight;
+    let sum = 0;
+    let gMax = 0;
+    let gMin = 0;
+    for (let k = 0; k < this.C; k++) {
+      const c = this.order[k]!;
+      const l = this.levelFns[c]!(i, j);
+      lv[c] = l;
+      if (l !== 0) {
+        const x = this.levelWeights[c]![l]! + (l === 1 ? this.tfAdjustment(c, i) : 0);
+        if (this.group[c] === 0) sum += x;
+        else if (x > gMax) gMax = x;
+        else if (x < gMin) gMin = x;
+      }
+      if (sum + this.restSum[k + 1]! + Math.max(gMax, this.restGroupMax[k + 1]!) + gMin < floor) return -Infinity;
+    }
+    return this.weightOfLevels(lv, i);
   }
 
   /**
