@@ -137,6 +137,22 @@ describeTiers('HTTP customers', (tier) => {
     expect((await get(`/api/v1/customers/${customerOf.p4}?include=bogus`, 'admin')).statusCode).toBe(400);
   });
 
+  it('concurrent lookups (which share statements) each get their own customer, records and masking, or their own 404', async () => {
+    const asked = [...PEOPLE.map(([key]) => key), 'p1', 'unknown'];
+    const roles = asked.map((_, i) => (i % 2 === 0 ? 'agent' : 'analyst'));
+    const res = await Promise.all(asked.map((key, i) => get(`/api/v1/customers/${customerOf[key] ?? 'cus_01jd0000000000000000000000'}`, roles[i])));
+    expect(res.map((r) => r.statusCode)).toEqual(asked.map((key) => (key === 'unknown' ? 404 : 200)));
+    asked.forEach((key, i) => {
+      if (key === 'unknown') return;
+      const c = res[i]!.json();
+      expect(c.id).toBe(customerOf[key]);
+      expect(c.records.map((r: { sourceKey: string }) => r.sourceKey)).toEqual([key]);
+    });
+    // p1 twice: once as an agent (e-mail visible), once as an analyst (masked).
+    expect(res[0]!.json().records[0].values.email).toBe('john.smith@example.com');
+    expect(res[7]!.json().records[0].values.email).toBe('j***@example.com');
+  });
+
   it('unknown customer id → 404 NOT_FOUND', async () => {
     const res = await get('/api/v1/customers/cus_01jd0000000000000000000000');
     expect(res.statusCode).toBe(404);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { Database } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
+import { ReadBatcher } from '../../platform/db/read-batcher.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { isIdOf } from '../../platform/ids.js';
 import { maskGolden, type GoldenRecord } from '../golden/index.js';
@@ -21,19 +22,24 @@ type CustomerRow = {
   updated_at: Date | string;
 };
 
-// One row per live record (or one row with null record columns when the customer has none).
-const CUSTOMER_WITH_RECORDS = `
-  select c.id, c.status, c.display_name, c.merged_into, c.golden, c.version, c.created_at, c.updated_at,
-         r.id as r_id, r.source_id, r.source_key, r.customer_id, r.schema_id, r.schema_version, r.status as r_status,
-         r.raw, r."values", r.extras, r.errors, r.version as r_version, r.created_at as r_created_at,
-         r.updated_at as r_updated_at, r.created_by, r.updated_by,
-         s.name as source_name, s.business_area_id, sc.current_version
-  from customers c
-  left join source_records r on r.customer_id = c.id and r.status <> 'deleted'
-  left join sources s on s.id = r.source_id
-  left join schemas sc on sc.id = r.schema_id
-  where c.id = $1
-  order by r.id`;
+// One row per live record of each asked customer (or one row with null record columns when it has none). The
+// lateral join keeps the plan a per-customer index lookup whatever the planner guesses about the id array (a
+// merge join would walk the records index between the lowest and highest id asked).
+const CUSTOMERS_WITH_RECORDS = `
+  select c.id, c.status, c.display_name, c.merged_into, c.golden, c.version, c.created_at, c.updated_at, r.*
+  from unnest($1::text[]) as asked(id)
+  join customers c on c.id = asked.id
+  left join lateral (
+    select r.id as r_id, r.source_id, r.source_key, r.customer_id, r.schema_id, r.schema_version, r.status as r_status,
+           r.raw, r."values", r.extras, r.errors, r.version as r_version, r.created_at as r_created_at,
+           r.updated_at as r_updated_at, r.created_by, r.updated_by,
+           s.name as source_name, s.business_area_id, sc.current_version
+    from source_records r
+    left join sources s on s.id = r.source_id
+    left join schemas sc on sc.id = r.schema_id
+    where r.customer_id = c.id and r.status <> 'deleted'
+  ) r on true
+  order by c.id, r.r_id`;
 
 type JoinedRecord = {
   r_id: string | null;
@@ -60,14 +66,21 @@ function recordOf(j: CustomerRow & JoinedRecord & Record<string, unknown>): Stor
 export type CustomerInclude = { records: boolean; history: boolean; sources?: boolean };
 
 const MAX_RANKED = 1000;
+// Customer lookups in flight at once on PostgreSQL (the rest queue and share the next statement); PGlite has one
+// connection, so more would only queue there.
+const LOOKUPS_IN_FLIGHT = 2;
 
 /** Master customers: lookup, search and the customer view with its source records and history. */
 export class CustomersService {
+  private readonly lookups: ReadBatcher<string, (CustomerRow & JoinedRecord)[]>;
+
   constructor(
     private readonly database: Database,
     private readonly records: RecordsService,
     private readonly schemas: SchemasService,
-  ) {}
+  ) {
+    this.lookups = new ReadBatcher((ids) => this.loadWithRecords(ids), database.kind === 'pglite' ? 1 : LOOKUPS_IN_FLIGHT);
+  }
 
   async list(actor: Actor, q: CustomerListQuery): Promise<{ items: CustomerSummary[]; nextCursor: string | null }> {
     actor.require('customers:read');
@@ -108,10 +121,10 @@ export class CustomersService {
   async get(actor: Actor, id: string, include: CustomerInclude): Promise<CustomerView> {
     actor.require('customers:read');
     // The hot path (a frontline lookup): customer, records, their sources and schemas' current versions in one
-    // prepared statement; schema definitions come from the never-stale version cache.
-    const joined = await this.database.raw<CustomerRow & JoinedRecord>(CUSTOMER_WITH_RECORDS, [id], 'customer_with_records');
-    const row = joined[0];
-    if (!row) throw AppError.notFound('Customer', id);
+    // prepared statement shared by concurrent lookups; schema definitions come from the never-stale version cache.
+    const joined = await this.lookups.load(id);
+    const row = joined?.[0];
+    if (!joined || !row) throw AppError.notFound('Customer', id);
     const recordRows: (StoredRecordRow & JoinedRecord)[] = joined.filter((r) => r.r_id !== null).map(recordOf);
     const visible = actor.allAreas ? recordRows : recordRows.filter((r) => actor.inArea(r.business_area_id ?? ''));
     if (!actor.allAreas && visible.length === 0) throw AppError.notFound('Customer', id);
@@ -146,14 +159,15 @@ export class CustomersService {
     return view;
   }
 
-  private async visibleRows(actor: Actor, list: StoredRecordRow[]): Promise<StoredRecordRow[]> {
-    if (actor.allAreas) return list;
-    const areas = await rows<{ id: string; business_area_id: string }>(
-      this.database.db,
-      sql`select id, business_area_id from sources where id = any(${sql.param([...new Set(list.map((r) => r.source_id))])}::text[])`,
-    );
-    const areaOf = new Map(areas.map((a) => [a.id, a.business_area_id]));
-    return list.filter((r) => actor.inArea(areaOf.get(r.source_id) ?? ''));
+  private async loadWithRecords(ids: string[]): Promise<Map<string, (CustomerRow & JoinedRecord)[]>> {
+    const joined = await this.database.raw<CustomerRow & JoinedRecord>(CUSTOMERS_WITH_RECORDS, [ids], 'customers_with_records');
+    const byId = new Map<string, (CustomerRow & JoinedRecord)[]>();
+    for (const r of joined) {
+      const list = byId.get(r.id);
+      if (list) list.push(r);
+      else byId.set(r.id, [r]);
+    }
+    return byId;
   }
 }
 
