@@ -105,17 +105,18 @@ export async function computeKpiRows(database: Database, sourceIds: string[], sc
         group by grouping sets ((source_id), ())
       ),
       keys as (
-        select distinct r.id, r.source_id, a.dup || ':' || lower(r.standardized->>a.name) k
+        select r.id, r.source_id, a.dup || ':' || lower(r.standardized->>a.name) k
         from source_records r join attrs a on a.schema_id = r.schema_id and a.dup is not null
         where r.status = 'valid' and r.source_id = any(${sql.param(sourceIds)}::text[]) and coalesce(r.standardized->>a.name, '') <> ''
       ),
+      -- A key is shared when two different records have it (a record may have it twice, in two attributes);
+      -- min <> max finds those in one hash aggregate, where a count of distinct records would sort.
+      shared_src as (select source_id, k from keys group by 1, 2 having min(id collate "C") <> max(id collate "C")),
+      shared_all as (select k from keys group by 1 having min(id collate "C") <> max(id collate "C")),
       dup_src as (
-        select source_id, count(distinct id)::int n
-        from keys join (select source_id, k from keys group by 1, 2 having count(*) > 1) s using (source_id, k) group by source_id
+        select source_id, count(*)::int n from (select distinct source_id, id from keys join shared_src using (source_id, k)) t group by source_id
       ),
-      dup_all as (
-        select count(distinct id)::int n from keys join (select k from keys group by 1 having count(*) > 1) s using (k)
-      )
+      dup_all as (select count(*)::int n from (select distinct id from keys join shared_all using (k)) t)
       select c.source_id, c.records, c.slots, coalesce(f.slots_filled, 0) slots_filled, coalesce(f.assessed, 0) assessed,
              coalesce(f.valid, 0) valid, coalesce(f.suspect, 0) suspect, coalesce(f.invalid, 0) invalid, coalesce(f.verified, 0) verified,
              coalesce(f.aging, 0) aging, coalesce(f.stale, 0) stale,
