@@ -3,6 +3,7 @@ import type { Database, Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import type { AttributeType, SchemaDefinition } from '../schemas/index.js';
 import { PATTERN_FROM, PATTERN_MAX_LENGTH, PATTERN_TO } from './patterns.js';
+import { readInOneSnapshot } from './shared-snapshot.js';
 
 export type ValueCount = { value: string; count: number };
 export type AttributeProfile = {
@@ -60,55 +61,37 @@ export async function profileSource(database: Database, sourceId: string, defini
   for (const n of names) if (!SAFE_NAME.test(n)) throw new Error(`unexpected attribute name ${n}`);
   const numeric = definition.attributes.filter((a) => NUMERIC.has(a.type)).map((a) => a.name);
   // The grouping-set pass is CPU-bound in one backend, so on PostgreSQL the attributes are split over
-  // two connections that share one snapshot (pg_export_snapshot); PGlite has one connection.
+  // two connections that share one snapshot; PGlite has one connection.
   const parallel = database.kind === 'postgres' ? 2 : 1;
   const groups = Math.min(Math.max(parallel, Math.ceil(names.length / CHUNK)), Math.max(1, names.length));
-  return database.db.transaction(
-    async (tx) => {
-      await tuneAggregation(tx, database);
+  return readInOneSnapshot(
+    database,
+    (tx) => tuneAggregation(tx, database),
+    async (tx, fork) => {
       const [count] = await rows<{ n: number }>(tx, sql`select count(*)::int n from source_records where source_id = ${sourceId} and status in ('valid', 'rejected')`);
       const records = Number(count?.n ?? 0);
       const chunks = parallel > 1 && groups > 1 ? await balancedChunks(tx, sourceId, names, groups, records) : roundRobin(names, groups);
       // Patterns cost a translate() per distinct value; above SAMPLE_FROM records they are sampled (see the
       // pat step of chunkQuery). Exact otherwise.
       const sample = records > SAMPLE_FROM ? PATTERN_SAMPLE : 1;
+      const run = (ex: Tx, index: number) => chunkQuery(ex, sourceId, chunks[index]!, index === 0, numeric, topN, sample);
+      // The first chunk runs here, the others each on their own connection (PostgreSQL) in the same snapshot.
+      const others = chunks.slice(1).map((_, k) => fork((t) => run(t, k + 1)));
+      const parts = [await run(tx, 0), ...(await Promise.all(others))];
       const result: Row[] = [];
       const issues = new Map<string, { suspect: number; invalid: number }>();
-      const collect = (part: (Row & { iss_rows?: { issue: string; n: number }[] | null })[]): void => {
-        for (const r of part) {
-          if (r.a !== null) result.push(r);
-          for (const i of r.iss_rows ?? []) {
-            const [attr, status] = i.issue.split(':') as [string, string];
-            const e = issues.get(attr) ?? { suspect: 0, invalid: 0 };
-            if (status === 'suspect') e.suspect += Number(i.n);
-            if (status === 'invalid') e.invalid += Number(i.n);
-            issues.set(attr, e);
-          }
+      for (const r of parts.flat()) {
+        if (r.a !== null) result.push(r);
+        for (const i of r.iss_rows ?? []) {
+          const [attr, status] = i.issue.split(':') as [string, string];
+          const e = issues.get(attr) ?? { suspect: 0, invalid: 0 };
+          if (status === 'suspect') e.suspect += Number(i.n);
+          if (status === 'invalid') e.invalid += Number(i.n);
+          issues.set(attr, e);
         }
-      };
-      const run = (ex: Tx, index: number) => chunkQuery(ex, sourceId, chunks[index]!, index === 0, numeric, topN, sample);
-      if (chunks.length > 1 && parallel > 1) {
-        const [{ snapshot }] = (await rows<{ snapshot: string }>(tx, sql`select pg_export_snapshot() snapshot`)) as [{ snapshot: string }];
-        const others = chunks.slice(1).map((_, k) =>
-          database.db.transaction(
-            async (t2) => {
-              await t2.execute(sql.raw(`set transaction snapshot '${snapshot.replace(/'/g, '')}'`));
-              await tuneAggregation(t2, database);
-              return run(t2, k + 1);
-            },
-            { isolationLevel: 'repeatable read', accessMode: 'read only' },
-          ),
-        );
-        // The exporting transaction must stay open until the others have imported its snapshot; it works meanwhile.
-        const mine = await run(tx, 0);
-        collect(mine);
-        for (const part of await Promise.all(others)) collect(part);
-      } else {
-        for (let index = 0; index < chunks.length; index++) collect(await run(tx, index));
       }
       return finish(tx, sourceId, definition, records, result, issues);
     },
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
 }
 
