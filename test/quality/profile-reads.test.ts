@@ -10,7 +10,7 @@ const DEFINITION = {
   ],
 };
 
-describeTiers('quality profile of numbers', (tier) => {
+describeTiers('quality profile: numbers, concurrent reads', (tier) => {
   const sys = useQualitySystem(tier);
   const admin = Actor.system();
 
@@ -36,5 +36,18 @@ describeTiers('quality profile of numbers', (tier) => {
       { pattern: '99', count: 1 },
       { pattern: '9a9', count: 1 },
     ]);
+  });
+
+  it('concurrent profiles and KPIs give the same figures as one at a time (only one of them spreads over connections)', async () => {
+    const alone = { profile: await sys().quality.profile(admin, 'shop'), kpis: await sys().quality.computeKpis(admin, {}) };
+    const together = await Promise.all([
+      sys().quality.profile(admin, 'shop'),
+      sys().quality.profile(admin, 'shop'),
+      sys().quality.computeKpis(admin, {}),
+      sys().quality.computeKpis(admin, {}),
+    ]);
+    const figures = (p: typeof alone.profile) => ({ ...p, profiledAt: null, tookMs: null });
+    expect(together.slice(0, 2).map((p) => figures(p as typeof alone.profile))).toEqual([figures(alone.profile), figures(alone.profile)]);
+    expect(together.slice(2)).toEqual([alone.kpis, alone.kpis]);
   });
 });
