@@ -9,6 +9,12 @@ const READ_ONLY = { isolationLevel: 'repeatable read', accessMode: 'read only' }
 // run their tasks in their own transaction, one statement after another).
 const forking = new WeakSet<Database>();
 
+/** A fork needs a second pooled connection while its parent holds one: PostgreSQL with a pool of two or more. */
+function canFork(database: Database): boolean {
+  const pool = database.kind === 'postgres' ? (database.db as unknown as { $client?: { options?: { max?: number } } }).$client : undefined;
+  return (pool?.options?.max ?? 0) >= 2;
+}
+
 /** Runs a task in a transaction that sees the same snapshot as the one that forked it. */
 export type Fork = <R>(task: (tx: Tx) => Promise<R>) => Promise<R>;
 
@@ -16,8 +22,8 @@ export type Fork = <R>(task: (tx: Tx) => Promise<R>) => Promise<R>;
  * A read-only transaction whose statements can be spread over several connections that all see one
  * snapshot: on PostgreSQL `fork` runs its task on another pooled connection that imports this
  * transaction's snapshot (pg_export_snapshot), so one long read uses more than one core; PGlite has one
- * connection, so there (and while another fork of the same database runs) the task runs in this
- * transaction. `setup` runs first in every transaction (`SET LOCAL`). The body must await its forks: the
+ * connection, so there (and with a pool of one, or while another fork of the same database runs) the task
+ * runs in this transaction. `setup` runs first in every transaction (`SET LOCAL`). The body must await its forks: the
  * exported snapshot lives as long as this transaction.
  */
 export async function readInOneSnapshot<T>(database: Database, setup: (tx: Tx) => Promise<void>, body: (tx: Tx, fork: Fork) => Promise<T>): Promise<T> {
@@ -25,7 +31,7 @@ export async function readInOneSnapshot<T>(database: Database, setup: (tx: Tx) =
     await setup(tx);
     let snapshot: Promise<string> | undefined;
     const fork: Fork = async (task) => {
-      if (database.kind !== 'postgres' || forking.has(database)) return task(tx);
+      if (!canFork(database) || forking.has(database)) return task(tx);
       forking.add(database);
       try {
         snapshot ??= rows<{ id: string }>(tx, sql`select pg_export_snapshot() id`).then((r) => r[0]!.id);
