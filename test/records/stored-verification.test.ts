@@ -7,12 +7,13 @@ import { migrateDatabase, openDatabase } from '../../src/platform/db/database.js
 import { createServices } from '../../src/server/services.js';
 import { describeTiers, useTierDatabase } from '../support/tiers.js';
 
-// The writer sends each distinct verification stamp once and rebuilds every record's map in SQL
-// (record-writer.ts, recordDocument): what is stored must be exactly what was assessed.
-describeTiers('stored verification maps', (tier) => {
+// The writer sends each distinct verification stamp once, and raw and standardized values as edits of the
+// validated ones, and rebuilds them in SQL (record-writer.ts, recordDocument): what is stored must be exactly
+// what was read and assessed.
+describeTiers('stored raw, standardized and verification documents', (tier) => {
   const db = useTierDatabase(tier);
 
-  it('are stored exactly as assessed: shared and distinct stamps, over 50 attributes, keys outside the schema', async () => {
+  it('are stored exactly as read and assessed: shared and distinct stamps, over 50 attributes, keys outside the schema, emptied and extra columns', async () => {
     const t = db();
     const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: t.url, poolSize: 2 });
     try {
@@ -29,7 +30,7 @@ describeTiers('stored verification maps', (tier) => {
       const batch: IncomingRecord[] = [
         { key: 'a', values: { first_name: 'ann', email: 'ann@gmial.com', phone: '(417) 685-5089', country: 'usa', ...notes } },
         { key: 'b', values: { first_name: 'bob', email: 'info@example.com', note_55: 'last' } },
-        { key: 'c', values: { first_name: 'cy' } },
+        { key: 'c', values: { first_name: 'cy', email: '', country: 'Deutschland', shoe_size: 42, tags: { a: [1, null] } } },
         { key: 'd', values: { first_name: 'dee', email: 'dee@example.com' } },
       ];
       const rules = await loadRules(database.db, ctx.source.schemaId, ctx.definition);
@@ -38,8 +39,13 @@ describeTiers('stored verification maps', (tier) => {
       const d = batch[3]!.prepared!.quality!;
       d.verification = { ...d.verification, legacy: { status: 'suspect', reasons: [{ code: 'old', message: 'kept' }], verifiedAt: '2020-01-01T00:00:00.000Z', verifiedBy: 'steward' } };
       await database.db.transaction((tx) => writeRecordBatch(tx, services.audit, actor, ctx, batch));
-      const stored = await database.raw<{ source_key: string; verification: unknown }>(`select source_key, verification from source_records where source_id = $1 order by source_key`, [source.id]);
-      expect(stored).toEqual(batch.map((r) => ({ source_key: r.key, verification: r.prepared!.quality!.verification })));
+      const stored = await database.raw<{ source_key: string; raw: unknown; standardized: unknown; verification: unknown }>(
+        `select source_key, raw, standardized, verification from source_records where source_id = $1 order by source_key`,
+        [source.id],
+      );
+      expect(stored).toEqual(batch.map((r) => ({ source_key: r.key, raw: r.values, standardized: r.prepared!.quality!.standardized, verification: r.prepared!.quality!.verification })));
+      const versions = await database.raw<{ raw: unknown }>(`select v.raw from source_record_versions v join source_records r on r.id = v.record_id where r.source_id = $1 order by r.source_key`, [source.id]);
+      expect(versions).toEqual(batch.map((r) => ({ raw: r.values })));
       expect(Object.keys(stored[0]!.verification as object)).toHaveLength(60);
       expect((stored[0]!.verification as Record<string, unknown>).email).toMatchObject({ status: 'suspect', suggestion: 'ann@gmail.com', verifiedAt: '2026-03-04T05:06:07.089Z', verifiedBy: 'import-rule' });
     } finally {
