@@ -277,18 +277,23 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
 function recordDocument(changed: Planned[], attrs: string[]): { rows: string; stamps: string } {
   const stamps: string[] = [];
   const positions = new Map<string, number>();
-  const known = new Set(attrs);
+  const column = new Map(attrs.map((a, i) => [a, i]));
   const refs = (verification: VerificationMap): (number | null)[] | null => {
     const out: (number | null)[] = attrs.map(() => null);
     for (const [attr, v] of Object.entries(verification)) {
-      const text = JSON.stringify(v);
-      if (!known.has(attr) || text.includes('null')) return null;
-      let at = positions.get(text);
+      const i = column.get(attr);
+      if (i === undefined) return null;
+      // Most stamps carry no reasons: a cheap key instead of their JSON (a NUL never starts JSON text).
+      const plain = Array.isArray(v.reasons) && v.reasons.length === 0 && v.suggestion === undefined && Object.keys(v).length === 4;
+      const key = plain ? `\u0000${v.status}\u0000${v.verifiedAt}\u0000${v.verifiedBy}` : JSON.stringify(v);
+      let at = positions.get(key);
       if (at === undefined) {
+        const text = plain ? JSON.stringify(v) : key;
+        if (text.includes('null')) return null;
         at = stamps.push(text) - 1;
-        positions.set(text, at);
+        positions.set(key, at);
       }
-      out[attrs.indexOf(attr)] = at;
+      out[i] = at;
     }
     return out;
   };
