@@ -1,5 +1,6 @@
 import type { Config } from '../platform/config/config.js';
 import type { Database } from '../platform/db/database.js';
+import { analyzeStaleTables } from '../platform/db/statistics.js';
 import { AuditService } from '../modules/audit/index.js';
 import { createConsentServices, type ConsentServices } from '../modules/consent/index.js';
 import { CustomersService } from '../modules/customers/index.js';
@@ -53,8 +54,10 @@ export function createServices(
     {
       dataDir: config.dataDir ?? './data',
       importRoots: config.importDir ? [config.importDir] : undefined,
-      // KPIs are snapshotted after every import so the trend shows what each load did.
+      // KPIs are snapshotted after every import so the trend shows what each load did; the planner first
+      // learns the new table sizes (autovacuum would be too late on PostgreSQL, and PGlite has none).
       afterImport: async (job) => {
+        await analyzeStaleTables(database);
         await quality.snapshotKpis('import', { sourceId: job.sourceId, jobId: job.id });
       },
     },

@@ -3,6 +3,7 @@ import { startConsentJobs } from '../../modules/consent/index.js';
 import { startGoldenBackground } from '../../modules/golden/golden.wiring.js';
 import { startDailySnapshots } from '../../modules/quality/index.js';
 import { loadConfig } from '../../platform/config/config.js';
+import { startStatisticsRefresh } from '../../platform/db/statistics.js';
 import { buildApp } from '../../server/app.js';
 import { openRuntime } from '../../server/runtime.js';
 import { run } from '../output.js';
@@ -32,6 +33,8 @@ export function registerServeCommand(program: Command): void {
           firstCheckAfterMs: 15 * 60_000,
           onError: (err: unknown) => app.log.error({ err }, 'daily quality snapshot failed'),
         });
+        // PGlite has no autovacuum: keep the planner's statistics current as API writes add up.
+        const statistics = startStatisticsRefresh(services.database, { onError: (err: unknown) => app.log.error({ err }, 'statistics refresh failed') });
         const goldenJobs = startGoldenBackground(services.database, { onError: (err: unknown) => app.log.error({ err }, 'webhook delivery failed') });
         const consentJobs = startConsentJobs(services.consent, { onError: (err: unknown) => app.log.error({ err }, 'consent jobs failed') });
         await app.listen({ port: config.port, host: config.host });
@@ -53,6 +56,7 @@ export function registerServeCommand(program: Command): void {
           process.stderr.write(`\n${signal}: shutting down…\n`);
           clearInterval(sealer);
           daily.stop();
+          statistics.stop();
           await consentJobs.stop();
           await goldenJobs.stop();
           await app.close();
