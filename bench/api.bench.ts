@@ -2,16 +2,13 @@
 // (a) GET one customer by id with N customers stored, (b) POST one source record.
 // Usage: npm run bench:api [-- --customers 1000000 --duration 20 --tier postgres|pglite|both --cases get,post]
 // (--cases get: iterate on the read path without the write phase; the docs section is only written for both.)
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Actor } from '../src/platform/auth/actor.js';
-import { migrateDatabase, openDatabase, type Database } from '../src/platform/db/database.js';
+import type { Database } from '../src/platform/db/database.js';
 import { createServices } from '../src/server/services.js';
-import { startPostgres } from '../test/support/postgres-server.js';
 import { machineLine, writeBenchSection } from './lib/bench-doc.js';
 import { freePort, startServer, stopServer } from './lib/server.js';
+import { openBenchTier } from './lib/tier.js';
 
 type Tier = 'postgres' | 'pglite';
 type Result = { tier: Tier; customers: number; seedSeconds: number; indexSeconds: number; get: autocannon.Result; post: autocannon.Result };
@@ -88,24 +85,8 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
 }
 
 async function benchTier(tier: Tier): Promise<Result> {
-  let env: NodeJS.ProcessEnv;
-  let cleanup: () => Promise<void>;
-  let database: Database;
-  if (tier === 'postgres') {
-    const pg = await startPostgres({ durable: true });
-    if (!pg) throw new Error('no PostgreSQL server binaries found');
-    // --socket: the server talks to PostgreSQL over its Unix-domain socket, as a same-host deployment would.
-    env = { DATABASE_URL: SOCKET && pg.socketUrl ? pg.socketUrl : pg.url, DATABASE_POOL_SIZE: '20' };
-    database = await openDatabase({ databaseUrl: pg.url, poolSize: 4 });
-    cleanup = () => pg.stop();
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'custodian-bench-'));
-    env = { CUSTODIAN_DATA_DIR: dir };
-    database = await openDatabase({ dataDir: join(dir, 'pglite') });
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  }
+  const { database, env, cleanup } = await openBenchTier(tier, { serverPoolSize: 20, socket: SOCKET });
   try {
-    await migrateDatabase(database);
     const t0 = Date.now();
     log(`${tier}: seeding ${CUSTOMERS.toLocaleString()} customers`);
     const { getKey, postKey, sampleIds } = await seed(database, CUSTOMERS);

@@ -2,17 +2,14 @@
 // (the seeded generator: names, e-mails, phones), on PostgreSQL and on PGlite, through a real server process.
 // Target (issue 6): results as you type in ≤ 200 ms perceived.
 // Usage: npm run bench:search [-- --customers 100000 --tier postgres|pglite|both --queries 300]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { generateCustomers, type GeneratedCustomer } from '../src/devtools/generator/index.js';
 import { foldName, phoneDigits } from '../src/modules/records/index.js';
 import { Actor } from '../src/platform/auth/actor.js';
-import { migrateDatabase, openDatabase, type Database } from '../src/platform/db/database.js';
+import type { Database } from '../src/platform/db/database.js';
 import { createServices } from '../src/server/services.js';
-import { startPostgres } from '../test/support/postgres-server.js';
 import { machineLine, writeBenchSection } from './lib/bench-doc.js';
 import { freePort, startServer, stopServer } from './lib/server.js';
+import { openBenchTier } from './lib/tier.js';
 
 type Tier = 'postgres' | 'pglite';
 type Kind = 'name, 3 letters' | 'name, 6 letters' | 'full name' | 'name with a typo' | 'e-mail' | 'phone' | 'source key';
@@ -117,23 +114,8 @@ function queriesOf(c: GeneratedCustomer): [Kind, string, boolean][] {
 }
 
 async function benchTier(tier: Tier): Promise<Result> {
-  let env: NodeJS.ProcessEnv;
-  let cleanup: () => Promise<void>;
-  let database: Database;
-  if (tier === 'postgres') {
-    const pg = await startPostgres({ durable: true });
-    if (!pg) throw new Error('no PostgreSQL server binaries found');
-    env = { DATABASE_URL: pg.url, DATABASE_POOL_SIZE: '10' };
-    database = await openDatabase({ databaseUrl: pg.url, poolSize: 4 });
-    cleanup = () => pg.stop();
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'custodian-bench-'));
-    env = { CUSTODIAN_DATA_DIR: dir };
-    database = await openDatabase({ dataDir: join(dir, 'pglite') });
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
-  }
+  const { database, env, cleanup } = await openBenchTier(tier, { serverPoolSize: 10 });
   try {
-    await migrateDatabase(database);
     const t0 = Date.now();
     log(`${tier}: seeding ${CUSTOMERS.toLocaleString()} generated customers`);
     const { key, sample } = await seed(database);

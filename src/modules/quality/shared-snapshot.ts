@@ -9,12 +9,6 @@ const READ_ONLY = { isolationLevel: 'repeatable read', accessMode: 'read only' }
 // run their tasks in their own transaction, one statement after another).
 const forking = new WeakSet<Database>();
 
-/** A fork needs a second pooled connection while its parent holds one: PostgreSQL with a pool of two or more. */
-function canFork(database: Database): boolean {
-  const pool = database.kind === 'postgres' ? (database.db as unknown as { $client?: { options?: { max?: number } } }).$client : undefined;
-  return (pool?.options?.max ?? 0) >= 2;
-}
-
 /** Runs a task in a transaction that sees the same snapshot as the one that forked it. */
 export type Fork = <R>(task: (tx: Tx) => Promise<R>) => Promise<R>;
 
@@ -31,7 +25,8 @@ export async function readInOneSnapshot<T>(database: Database, setup: (tx: Tx) =
     await setup(tx);
     let snapshot: Promise<string> | undefined;
     const fork: Fork = async (task) => {
-      if (!canFork(database) || forking.has(database)) return task(tx);
+      // A fork needs a second connection while this transaction holds one.
+      if (database.connections < 2 || forking.has(database)) return task(tx);
       forking.add(database);
       try {
         snapshot ??= rows<{ id: string }>(tx, sql`select pg_export_snapshot() id`).then((r) => r[0]!.id);

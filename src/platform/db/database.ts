@@ -25,6 +25,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export interface Database {
   readonly kind: DatabaseKind;
   readonly db: Db;
+  /** How many statements can run at once: the pool size on PostgreSQL, 1 on PGlite. */
+  readonly connections: number;
   /** Runs a raw query on the pool or embedded instance; for hot paths that skip the query builder. */
   readonly raw: RawQuery;
   /** Holds a session-level advisory lock on a dedicated connection until the returned release is called. */
@@ -48,7 +50,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
     // int8 (bigserial sequences, counts) as JS numbers: our values stay far below 2^53.
     pg.types.setTypeParser(20, (v) => Number(v));
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const connections = opts.poolSize ?? 10;
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: connections });
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it. Queries surface their own errors.
     });
@@ -56,6 +59,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     return {
       kind: 'postgres',
       db,
+      connections,
       raw: async (text, params, name) => (await pool.query(name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] })).rows,
       advisoryLock: async (key) => {
         const conn = await pool.connect();
@@ -85,6 +89,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    connections: 1,
     raw: async (text, params) => (await lite.query(text, params as unknown[])).rows as never,
     // A PGlite data directory belongs to one process, and its single connection serialises everything.
     advisoryLock: async () => async () => undefined,
