@@ -1,4 +1,4 @@
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { proofHash } from '../../src/modules/consent/index.js';
 import { describeTiers } from '../support/tiers.js';
 import { admin, useConsentSystem } from './consent-system.js';
@@ -83,6 +83,20 @@ describeTiers('consent ledger', (tier) => {
     // Default validity of the purpose applies to grants without an end date.
     const r = await sys().cs.consent.record(admin(), { customer: c, purpose: 'profiling', channel: 'sms', status: 'granted' });
     expect(new Date(r.event.validUntil!).getTime()).toBeGreaterThan(Date.now() + 300 * 86_400_000);
+  });
+
+  it('checks with one named prepared statement, so PostgreSQL parses and plans it once per connection', async () => {
+    const { customerId: c } = await sys().person({ first_name: 'Pia', last_name: 'Prepared' });
+    await sys().cs.consent.check(admin(), c, 'email_marketing', 'email'); // purposes and channels now cached
+    const raw = vi.spyOn(sys().database, 'raw');
+    try {
+      expect(await sys().cs.consent.check(admin(), c, 'email_marketing', 'email')).toMatchObject({ allowed: false, reason: 'no_consent' });
+      expect(raw).toHaveBeenCalledTimes(1);
+      expect(raw.mock.calls[0]![1]).toEqual([c, expect.stringMatching(/^\S+$/), 'email']);
+      expect(raw.mock.calls[0]![2]).toBe('consent_check_v2');
+    } finally {
+      raw.mockRestore();
+    }
   });
 
   it('imports consents in bulk and quarantines invalid rows with reasons', async () => {

@@ -91,8 +91,6 @@ export type ImportResult = { batchId: string; recorded: number; quarantined: num
 const PURPOSE_CACHE_MS = 5_000;
 
 type LookupCache = { at: number; byRef: Map<string, PurposeRow>; channels: Set<string> };
-/** The slice of node-postgres' Pool the check uses for its named prepared statement. */
-type PreparedClient = { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> };
 
 // The check: state by primary key, plus restriction and erasure flags by primary key, in one statement.
 // `(select 1) left join` yields one row even without a state. Renaming the statement is needed when its text changes.
@@ -542,12 +540,9 @@ export class ConsentService {
     return { ...out, allowed: eff.allowed, reason: eff.reason, status: state?.status ?? null, decidingRecord: deciding };
   }
 
-  /** The check's one statement; on PostgreSQL as a named prepared statement of the pool's connections. */
+  /** The check's one statement; on PostgreSQL a named prepared statement of the pool's connections (PGlite ignores the name). */
   private async checkRow(customerId: string, purposeId: string, channel: string): Promise<(Partial<StateRow> & { restricted: boolean; erased: boolean }) | undefined> {
-    const values = [customerId, purposeId, channel];
-    const pool = this.database.kind === 'postgres' ? (this.database.db as unknown as { $client?: PreparedClient }).$client : undefined;
-    if (pool?.query) return (await pool.query({ name: CHECK_STATEMENT, text: CHECK_SQL, values })).rows[0] as never;
-    return (await this.database.raw<Partial<StateRow> & { restricted: boolean; erased: boolean }>(CHECK_SQL, values))[0];
+    return (await this.database.raw<Partial<StateRow> & { restricted: boolean; erased: boolean }>(CHECK_SQL, [customerId, purposeId, channel], CHECK_STATEMENT))[0];
   }
 
   /** Current consents of a customer, one per (purpose, channel). */

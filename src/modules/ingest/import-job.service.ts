@@ -21,16 +21,20 @@ import { validateCompiled } from '../schemas/index.js';
 import type { SourceRow, SourcesService } from '../sources/index.js';
 import { buildMapping, describeMapping, MappingError } from './column-mapping.js';
 import { openCsv, sniffDelimiter } from './csv.reader.js';
+import type { RowRange } from './committed-rows.js';
+import { CommittedRows } from './committed-rows.js';
+import { conflictKeys } from './conflict-keys.js';
 import type { FileProbe } from './file-probe.js';
 import { probeFile } from './file-probe.js';
 import type { ImportOptions, QuarantineError } from './ingest.schemas.js';
-import { importJobs } from './ingest.tables.js';
+import { importJobBatches, importJobs } from './ingest.tables.js';
 import type { JobRow } from './job-view.js';
 import { openJsonl } from './jsonl.reader.js';
 import type { FileReader, ReadRow } from './reader.types.js';
 import { FileFormatError } from './reader.types.js';
 import type { MappedRow } from './row-mapper.js';
 import { RowMapper } from './row-mapper.js';
+import { WritePipeline, writerLanes } from './write-pipeline.js';
 import { openXlsx } from './xlsx.reader.js';
 
 export type IngestDeps = {
@@ -52,6 +56,8 @@ type StoredOptions = {
   dateFormats?: Record<string, string>;
   batchSize: number;
   auditMode: 'record' | 'batch';
+  /** Batches written at once on PostgreSQL (default 2); see writerLanes. */
+  writers?: number;
 };
 
 export type FileRef = { path: string; name: string };
@@ -66,11 +72,14 @@ const DEFAULT_BATCH = 5000;
 // Rows prepared between two yields to the event loop, so the batch being written keeps its statements flowing.
 const PREPARE_SLICE = 250;
 const HOST = hostname();
+// Whole-batch attempts when the server picks the batch as a deadlock victim, before going row by row.
+const DEADLOCK_RETRIES = 3;
 
 /**
  * Import jobs: prepares a job for a file (identity by content hash, resume or reuse of an earlier run),
- * then streams the file in batches, each committed in one transaction together with the job's checkpoint
- * and counters, so a crash leaves the job resumable exactly after its last committed batch.
+ * then streams the file in batches, each committed in one transaction together with its row range and the
+ * job's counters, so a crash leaves the job resumable exactly at the rows no batch committed. On PostgreSQL
+ * several batches are written at once (see WritePipeline); their commits may come out of order.
  */
 export class ImportJobService {
   readonly queue = new JobQueue();
@@ -92,7 +101,7 @@ export class ImportJobService {
     // Open once now so an unreadable file or a bad mapping is refused before a job exists.
     const detected = await this.inspect(file.path, stored, ctx, probe);
     const optionsHash = createHash('sha256')
-      .update(canonicalJson({ ...stored, batchSize: undefined, auditMode: undefined }))
+      .update(canonicalJson({ ...stored, batchSize: undefined, auditMode: undefined, writers: undefined }))
       .digest('hex');
 
     if (!opts.dryRun && !opts.force) {
@@ -231,6 +240,7 @@ export class ImportJobService {
     if (opts.map) out.map = opts.map;
     if (opts.key) out.key = opts.key;
     if (opts.dateFormats) out.dateFormats = opts.dateFormats;
+    if (opts.writers !== undefined) out.writers = opts.writers;
     return out;
   }
 
@@ -274,9 +284,11 @@ export class ImportJobService {
     [job] = (await db.update(importJobs).set({ state: 'running', startedAt: new Date(), finishedAt: null, errorCode: null, errorMessage: null, runnerHost: HOST, runnerPid: process.pid, heartbeatAt: new Date(), updatedAt: new Date() }).where(eq(importJobs.id, jobId)).returning()) as [JobRow];
     onProgress?.(job);
     let reader: FileReader | undefined;
-    // The batch being written (its promise never rejects: a failure is kept and thrown by the next wait).
-    let writing: Promise<void> | null = null;
+    let pipeline: WritePipeline | undefined;
+    // Rows committed by earlier runs of this job, and by this run's batches once their commit returned.
+    const committed = new CommittedRows(job.checkpointRow);
     try {
+      for (const r of await this.committedRanges(jobId)) committed.add(r);
       const o = job.options as StoredOptions;
       const [source] = [...(await this.deps.sources.byIds([job.sourceId])).values()];
       if (!source) throw new FileFormatError('unknown_source', `source ${job.sourceId} no longer exists`);
@@ -284,40 +296,33 @@ export class ImportJobService {
       reader = await this.open(job.filePath, o);
       const mapping = reader.headers ? buildMapping(reader.headers, ctx.definition, { map: o.map, key: o.key }) : null;
       const mapper = new RowMapper(ctx.definition, reader.headers, mapping, { map: o.map, key: o.key, strictColumns: o.format === 'csv' });
-      const sink = new BatchSink(this.deps, actor, job, ctx);
+      const sink = new BatchSink(this.deps, actor, job, ctx, committed);
       // Rules are read once here, outside any transaction (PGlite has one connection); the writer still
       // checks them per batch and reassesses if they changed.
       const rules = job.dryRun ? null : await loadRules(db, source.schemaId, ctx.definition);
-      // Pipeline: while batch N is written (the database works), batch N+1 is read, mapped, validated and
-      // standardized (Node works). Commits stay strictly one after another, each with its checkpoint.
-      let failure: unknown = null;
-      const waitWrite = async (): Promise<void> => {
-        if (!writing) return;
-        await writing;
-        writing = null;
-        if (failure) throw failure;
-      };
+      // Pipeline: while batches are written (the database works, on up to `lanes` connections), the next
+      // one is read, mapped, validated and standardized (Node works).
+      const lanes = writerLanes(o.writers, this.deps.database.connections, { dryRun: job.dryRun, matchOnArrival: ctx.customerAssigner !== undefined });
+      const writes = (pipeline = new WritePipeline(lanes));
       let batch: ReadRow[] = [];
       const flush = async (): Promise<void> => {
         const rowsRead = batch;
         batch = [];
         const bytes = reader!.bytesRead();
         const mapped = await prepareBatch(rowsRead, mapper, ctx, rules);
-        await waitWrite();
+        // With one lane nothing can conflict: skip collecting keys.
+        const keys = lanes > 1 ? conflictKeys(ctx, mapped) : new Set<string>();
+        await writes.free();
         if (signal.aborted) return;
-        writing = sink.commit(mapped, bytes).then(
-          (j) => {
-            job = j;
-            onProgress?.(j);
-          },
-          (err: unknown) => {
-            failure = err;
-          },
-        );
+        writes.start(keys, async () => {
+          const j = await sink.commit(mapped, bytes);
+          job = j;
+          onProgress?.(j);
+        });
       };
       for await (const r of reader.rows) {
-        // Rows up to the checkpoint were committed by an earlier run of this job.
-        if (r.row <= job.checkpointRow) continue;
+        // Rows committed by an earlier run of this job (up to the checkpoint, or in a committed batch).
+        if (committed.has(r.row)) continue;
         batch.push(r);
         if (batch.length >= o.batchSize) {
           await flush();
@@ -325,23 +330,30 @@ export class ImportJobService {
         }
       }
       if (!signal.aborted && batch.length > 0) await flush();
-      await waitWrite();
-      return await this.finish(job, signal.aborted ? 'cancelled' : 'completed', Date.now() - started, reader.bytesRead());
+      await writes.drain();
+      return await this.finish(job, signal.aborted ? 'cancelled' : 'completed', Date.now() - started, reader.bytesRead(), undefined, committed.prefix());
     } catch (err) {
-      // A read error can surface while a batch is still being written: let it commit (or fail) first.
-      await writing;
+      // A read error can surface while batches are still being written: let them commit (or fail) first.
+      await pipeline?.settle();
       const code = err instanceof FileFormatError ? err.rule : err instanceof AppError ? err.code : 'internal';
-      return this.finish(job, 'failed', Date.now() - started, undefined, { code, message: err instanceof Error ? err.message : String(err) });
+      return this.finish(job, 'failed', Date.now() - started, undefined, { code, message: err instanceof Error ? err.message : String(err) }, committed.prefix());
     } finally {
       await reader?.close().catch(() => undefined);
     }
   }
 
-  private async finish(job: JobRow, state: string, ms: number, bytes?: number, error?: { code: string; message: string }): Promise<JobRow> {
+  private async committedRanges(jobId: string): Promise<RowRange[]> {
+    const list = await this.deps.database.db.select().from(importJobBatches).where(eq(importJobBatches.jobId, jobId));
+    return list.map((b) => ({ first: b.firstRow, last: b.lastRow }));
+  }
+
+  /** Ends a run; `prefix` is the committed prefix this run knows of (batches may have committed out of order). */
+  private async finish(job: JobRow, state: string, ms: number, bytes?: number, error?: { code: string; message: string }, prefix = 0): Promise<JobRow> {
     const [row] = await this.deps.database.db
       .update(importJobs)
       .set({
         state,
+        checkpointRow: sql`greatest(${importJobs.checkpointRow}, ${prefix})`,
         runSeconds: sql`${importJobs.runSeconds} + ${Math.round(ms / 1000)}`,
         finishedAt: new Date(),
         updatedAt: new Date(),
@@ -351,6 +363,8 @@ export class ImportJobService {
       })
       .where(eq(importJobs.id, job.id))
       .returning();
+    // Ranges inside the checkpoint say nothing more; deleted after it committed, so a crash in between is harmless.
+    await this.deps.database.db.delete(importJobBatches).where(and(eq(importJobBatches.jobId, job.id), sql`${importJobBatches.lastRow} <= ${row!.checkpointRow}`));
     return row!;
   }
 }
@@ -366,30 +380,47 @@ class BatchSink {
     private readonly actor: Actor,
     private readonly job: JobRow,
     private readonly ctx: WriteContext,
+    private readonly committed: CommittedRows,
   ) {
     this.audit = (job.options as StoredOptions).auditMode === 'batch' ? batchAudit(deps.audit, job.id) : deps.audit;
   }
 
   async commit(mapped: MappedRow[], bytesRead: number): Promise<JobRow> {
-    try {
-      return await this.deps.database.db.transaction((tx) => this.write(tx, mapped, bytesRead));
-    } catch (err) {
-      if (mapped.length === 1 || this.job.dryRun) throw err;
-      // One row the database refuses must not stop the file: retry row by row, quarantining failures.
-      let last: JobRow | undefined;
-      for (const m of mapped) {
-        try {
-          last = await this.deps.database.db.transaction((tx) => this.write(tx, [m], bytesRead));
-        } catch (e) {
-          const q: QuarantineRow = { row: m.row, line: m.line, key: m.key, recordId: null, values: m.values, rawText: null, errors: [{ field: '$row', rule: 'write_error', message: (e as Error).message.slice(0, 500) }] };
-          last = await this.deps.database.db.transaction((tx) => this.save(tx, [q], { read: 1, created: 0, updated: 0, unchanged: 0, rejected: 1 }, m.row, bytesRead));
-        }
+    const range: RowRange = { first: mapped[0]!.row, last: mapped[mapped.length - 1]!.row };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transaction((tx) => this.write(tx, mapped, range, bytesRead), range);
+      } catch (err) {
+        // Two batches in flight can deadlock on rows they share indirectly (a customer of two records):
+        // the server aborts one; written again it goes through.
+        if (attempt < DEADLOCK_RETRIES && isDeadlock(err)) continue;
+        if (mapped.length === 1 || this.job.dryRun) throw err;
+        break;
       }
-      return last!;
     }
+    // One row the database refuses must not stop the file: retry row by row, quarantining failures.
+    // Each row's transaction extends the batch's range up to that row.
+    let last: JobRow | undefined;
+    for (const m of mapped) {
+      const upTo: RowRange = { first: range.first, last: m.row };
+      try {
+        last = await this.transaction((tx) => this.write(tx, [m], upTo, bytesRead), upTo);
+      } catch (e) {
+        const q: QuarantineRow = { row: m.row, line: m.line, key: m.key, recordId: null, values: m.values, rawText: null, errors: [{ field: '$row', rule: 'write_error', message: (e as Error).message.slice(0, 500) }] };
+        last = await this.transaction((tx) => this.save(tx, [q], { read: 1, created: 0, updated: 0, unchanged: 0, rejected: 1 }, upTo, bytesRead), upTo);
+      }
+    }
+    return last!;
   }
 
-  private async write(tx: Tx, mapped: MappedRow[], bytesRead: number): Promise<JobRow> {
+  /** One transaction; once it committed, its rows count as committed for the checkpoint of later ones. */
+  private async transaction(f: (tx: Tx) => Promise<JobRow>, range: RowRange): Promise<JobRow> {
+    const row = await this.deps.database.db.transaction(f);
+    this.committed.add(range);
+    return row;
+  }
+
+  private async write(tx: Tx, mapped: MappedRow[], range: RowRange, bytesRead: number): Promise<JobRow> {
     const counters: Counters = { read: mapped.length, created: 0, updated: 0, unchanged: 0, rejected: 0 };
     const quarantine: QuarantineRow[] = [];
     let candidates: Candidate[] = [];
@@ -416,7 +447,7 @@ class BatchSink {
     }
     // Every quarantined row is one rejected row, whatever the reason.
     counters.rejected = quarantine.length;
-    return this.save(tx, quarantine, counters, mapped[mapped.length - 1]!.row, bytesRead);
+    return this.save(tx, quarantine, counters, range, bytesRead);
   }
 
   /** Append mode: a key that exists already, or earlier in this batch, is quarantined as duplicate_key. */
@@ -473,7 +504,12 @@ class BatchSink {
     }
   }
 
-  private async save(tx: Tx, quarantine: QuarantineRow[], c: Counters, lastRow: number, bytesRead: number): Promise<JobRow> {
+  /**
+   * Quarantine rows, the batch's row range, then the job's counters: last, because concurrent batches
+   * serialize on the job row's lock until commit. The checkpoint advances to the contiguous prefix of
+   * the batches known committed plus this one (correct as soon as this transaction commits).
+   */
+  private async save(tx: Tx, quarantine: QuarantineRow[], c: Counters, range: RowRange, bytesRead: number): Promise<JobRow> {
     if (quarantine.length > 0) {
       await tx.execute(sql`
         insert into import_quarantine (id, job_id, source_id, row_number, line, source_key, record_id, "values", raw_text, errors)
@@ -483,11 +519,15 @@ class BatchSink {
         )}::jsonb) as u(id text, row_number int, line int, key text, record_id text, vals jsonb, raw_text text, errors jsonb)
         on conflict (job_id, row_number) do nothing`);
     }
+    await tx
+      .insert(importJobBatches)
+      .values({ jobId: this.job.id, firstRow: range.first, lastRow: range.last })
+      .onConflictDoUpdate({ target: [importJobBatches.jobId, importJobBatches.firstRow], set: { lastRow: sql`greatest(${importJobBatches.lastRow}, excluded.last_row)` } });
     const [row] = await tx
       .update(importJobs)
       .set({
-        checkpointRow: lastRow,
-        bytesRead,
+        checkpointRow: sql`greatest(${importJobs.checkpointRow}, ${this.committed.prefix(range)})`,
+        bytesRead: sql`greatest(${importJobs.bytesRead}, ${bytesRead})`,
         rowsRead: sql`${importJobs.rowsRead} + ${c.read}`,
         rowsCreated: sql`${importJobs.rowsCreated} + ${c.created}`,
         rowsUpdated: sql`${importJobs.rowsUpdated} + ${c.updated}`,
@@ -603,4 +643,12 @@ function pidAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** A deadlock (40P01) reported by PostgreSQL, possibly wrapped by drizzle. */
+function isDeadlock(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+    if (e.code === '40P01') return true;
+  }
+  return false;
 }

@@ -28,6 +28,8 @@ export const importOptionsSchema = z.object({
   batchSize: z.number().int().min(1).max(10_000).optional(),
   /** `record`: one audit entry per changed record (as API writes); `batch`: one entry per committed batch. */
   auditMode: z.enum(['record', 'batch']).optional(),
+  /** Batches written at once on PostgreSQL, each on its own connection (default 2; PGlite always 1). */
+  writers: z.number().int().min(1).max(8).optional(),
 });
 export type ImportOptionsInput = z.input<typeof importOptionsSchema>;
 export type ImportOptions = z.output<typeof importOptionsSchema>;

@@ -1,4 +1,4 @@
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sources } from '../sources/sources.tables.js';
 
 // One file import into one source. Counters and the checkpoint are updated in the same transaction
@@ -29,7 +29,8 @@ export const importJobs = pgTable(
     // Detected or declared reading details and the column mapping, for the job view and report.
     detected: jsonb('detected'),
     warnings: jsonb('warnings'),
-    // Last input row number whose batch committed; rows up to it are skipped on resume.
+    // Every input row up to this one is committed (contiguous prefix). Batches written concurrently can
+    // commit out of order: rows after it that are committed too are listed in import_job_batches.
     checkpointRow: integer('checkpoint_row').notNull().default(0),
     bytesRead: bigint('bytes_read', { mode: 'number' }).notNull().default(0),
     rowsRead: integer('rows_read').notNull().default(0),
@@ -55,6 +56,21 @@ export const importJobs = pgTable(
     index('import_jobs_identity_idx').on(t.sourceId, t.fileSha256, t.mode, t.optionsHash),
     index('import_jobs_state_idx').on(t.state),
   ],
+);
+
+// The input rows each committed batch covered, written in the batch's own transaction: with several
+// batches in flight commits come out of order, so a resumed job skips exactly the rows inside these ranges
+// (and those up to checkpoint_row). Deleted when the job completes.
+export const importJobBatches = pgTable(
+  'import_job_batches',
+  {
+    jobId: text('job_id')
+      .notNull()
+      .references(() => importJobs.id, { onDelete: 'cascade' }),
+    firstRow: integer('first_row').notNull(),
+    lastRow: integer('last_row').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.firstRow] })],
 );
 
 // Input rows that did not become valid records: unparseable lines, missing or duplicate keys, and rows
