@@ -1,0 +1,112 @@
+import { expect, it } from 'vitest';
+import type { ImportJobView } from '../../src/modules/ingest/index.js';
+import { describeTiers } from '../support/tiers.js';
+import { CUSTOMER_DEFINITION, useIngestSystem } from './support/ingest-system.js';
+
+type QRow = { row_number: number; source_key: string | null; rules: string };
+
+// On PostgreSQL imports write two batches at once (PGlite: one); every outcome must equal one writer's.
+describeTiers('import with batches in flight together', (tier) => {
+  const sys = useIngestSystem(tier);
+
+  const run = (path: string, opts: Record<string, unknown>): Promise<ImportJobView> => sys().ingest.importFile(sys().admin, path, { batchSize: 2, writers: 2, ...opts } as never);
+  const quarantine = (jobId: string): Promise<QRow[]> =>
+    sys().query<QRow>(`select row_number, source_key, (select string_agg(e->>'rule', '+') from jsonb_array_elements(errors) e) as rules from import_quarantine where job_id = $1 order by row_number`, [jobId]);
+  const records = (sourceId: string) =>
+    sys().query<{ source_key: string; status: string; first_name: string | null; version: number }>(
+      `select source_key, status, "values"->>'first_name' as first_name, version from source_records where source_id = $1 order by source_key`,
+      [sourceId],
+    );
+  // PostgreSQL only: inserting the row whose first name is `name` takes `seconds`, so the batches after it commit first.
+  const slowRow = async (name: string, seconds: number): Promise<() => Promise<void>> => {
+    if (tier !== 'postgres') return async () => undefined;
+    await sys().query(`create or replace function test_slow_row() returns trigger language plpgsql as $$
+      begin if new.raw->>'first_name' = '${name}' then perform pg_sleep(${seconds}); end if; return new; end $$`);
+    await sys().query('create trigger test_slow_row before insert on source_records for each row execute function test_slow_row()');
+    return async () => {
+      await sys().query('drop trigger test_slow_row on source_records');
+    };
+  };
+
+  it('a key repeated across batches in flight together ends with its last value, counted once created then updated', async () => {
+    const src = await sys().source('conc-keys');
+    const done = await slowRow('A1', 0.5);
+    try {
+      const path = sys().file('keys.csv', 'id,first_name,last_name\nK1,A1,L\nK2,B,L\nK3,C,L\nK1,A2,L\nK4,D,L\nK1,A3,L\nK5,E,L\nK2,B2,L\n');
+      const job = await run(path, { source: 'conc-keys' });
+      expect(job.state).toBe('completed');
+      expect(job.counters).toEqual({ read: 8, accepted: 8, created: 5, updated: 3, unchanged: 0, rejected: 0 });
+      expect((await records(src)).map((r) => [r.source_key, r.first_name, r.version])).toEqual([
+        ['K1', 'A3', 3],
+        ['K2', 'B2', 2],
+        ['K3', 'C', 1],
+        ['K4', 'D', 1],
+        ['K5', 'E', 1],
+      ]);
+      const [j] = await sys().query<{ checkpoint_row: number; ranges: number }>('select checkpoint_row, (select count(*)::int from import_job_batches b where b.job_id = j.id) as ranges from import_jobs j where id = $1', [job.id]);
+      expect(j).toEqual({ checkpoint_row: 8, ranges: 0 });
+    } finally {
+      await done();
+    }
+  });
+
+  it('append mode: a key written by a batch still in flight counts as existing', async () => {
+    const src = await sys().source('conc-append');
+    const done = await slowRow('P1', 0.5);
+    try {
+      const job = await run(sys().file('append.csv', 'id,first_name,last_name\nP1,P1,L\nP2,Q,L\nP3,R,L\nP1,P1b,L\n'), { source: 'conc-append', mode: 'append' });
+      expect(job.counters).toEqual({ read: 4, accepted: 3, created: 3, updated: 0, unchanged: 0, rejected: 1 });
+      expect(await quarantine(job.id)).toEqual([{ row_number: 4, source_key: 'P1', rules: 'duplicate_key' }]);
+      expect((await records(src)).map((r) => [r.source_key, r.first_name])).toEqual([['P1', 'P1'], ['P2', 'Q'], ['P3', 'R']]);
+    } finally {
+      await done();
+    }
+  });
+
+  it('a unique value claimed by two batches belongs to the earlier row; the later row is quarantined', async () => {
+    const s = sys();
+    await s.services.schemas.create(s.admin, {
+      name: 'customer_unique',
+      definition: { ...CUSTOMER_DEFINITION, attributes: CUSTOMER_DEFINITION.attributes.map((a) => (a.name === 'loyalty_id' ? { ...a, unique: true } : a)) },
+    });
+    const src = (await s.services.sources.create(s.admin, { name: 'conc-unique', schema: 'customer_unique', systemType: 'crm' })).id;
+    const done = await slowRow('U1', 0.5);
+    try {
+      const path = s.file('unique.csv', 'id,first_name,last_name,loyalty_id\nU1,U1,L,LOY-1\nU2,V,L,LOY-2\nU3,W,L,loy-1\nU4,X,L,LOY-4\n');
+      const job = await run(path, { source: 'conc-unique' });
+      expect(job.counters).toEqual({ read: 4, accepted: 3, created: 3, updated: 0, unchanged: 0, rejected: 1 });
+      expect(await quarantine(job.id)).toEqual([{ row_number: 3, source_key: 'U3', rules: 'unique' }]);
+      expect((await records(src)).map((r) => [r.source_key, r.status])).toEqual([['U1', 'valid'], ['U2', 'valid'], ['U3', 'rejected'], ['U4', 'valid']]);
+      const owners = await s.query<{ value_key: string; source_key: string }>(
+        'select u.value_key, r.source_key from record_unique_values u join source_records r on r.id = u.record_id where u.source_id = $1 order by u.value_key',
+        [src],
+      );
+      expect(owners).toEqual([
+        { value_key: 'loy-1', source_key: 'U1' },
+        { value_key: 'loy-2', source_key: 'U2' },
+        { value_key: 'loy-4', source_key: 'U4' },
+      ]);
+    } finally {
+      await done();
+    }
+  });
+
+  it('resume skips exactly the rows of batches that committed after an uncommitted one', async () => {
+    const s = sys();
+    const src = await s.source('conc-resume');
+    const path = s.file('resume.csv', 'id,first_name,last_name\nR1,A,L\nR2,B,L\nR3,C,L\nR4,D,L\nR5,E,L\nR6,F,L\n');
+    // The state a crash leaves when batch 2 (rows 3–4) committed while batches 1 and 3 were still in flight.
+    await run(s.file('resume-part.csv', 'id,first_name,last_name\nR3,C,L\nR4,D,L\n'), { source: 'conc-resume' });
+    const { job } = await s.ingest.jobs.prepare(s.admin, { path, name: 'resume.csv' }, s.ingest.parseOptions({ source: 'conc-resume', batchSize: 2 }));
+    await s.query(`update import_jobs set state = 'interrupted', rows_read = 2, rows_created = 2, checkpoint_row = 0 where id = $1`, [job.id]);
+    await s.query('insert into import_job_batches (job_id, first_row, last_row) values ($1, 3, 4)', [job.id]);
+
+    const resumed = await run(path, { source: 'conc-resume' });
+    expect(resumed.id).toBe(job.id);
+    expect(resumed.counters).toEqual({ read: 6, accepted: 6, created: 6, updated: 0, unchanged: 0, rejected: 0 });
+    // Rows 3 and 4 were not written again (that would have counted them unchanged).
+    expect((await records(src)).map((r) => [r.source_key, r.version])).toEqual([['R1', 1], ['R2', 1], ['R3', 1], ['R4', 1], ['R5', 1], ['R6', 1]]);
+    const [j] = await s.query<{ checkpoint_row: number; ranges: number }>('select checkpoint_row, (select count(*)::int from import_job_batches b where b.job_id = j.id) as ranges from import_jobs j where id = $1', [job.id]);
+    expect(j).toEqual({ checkpoint_row: 6, ranges: 0 });
+  });
+});
