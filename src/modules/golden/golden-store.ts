@@ -59,6 +59,10 @@ export async function contributingRecords(ex: Executor, customerIds: string[]): 
         from source_records r join sources s on s.id = r.source_id
         where r.customer_id = any(${sql.param(customerIds)}::text[]) and r.status = 'valid' order by r.id`,
   );
+  return groupRecords(list);
+}
+
+function groupRecords(list: RecordRow[]): Map<string, (ContributingRecord & { schemaId: string })[]> {
   const out = new Map<string, (ContributingRecord & { schemaId: string })[]>();
   for (const r of list) {
     const arr = out.get(r.customer_id) ?? [];
@@ -76,6 +80,39 @@ export async function contributingRecords(ex: Executor, customerIds: string[]): 
     out.set(r.customer_id, arr);
   }
   return out;
+}
+
+type PinRow = { customer_id: string; attribute: string; value: unknown; pinned_at: Date | string };
+
+/**
+ * What a recompute reads: the records of `toRead`, and the stored golden records and pins of `known`
+ * (fresh customers have an empty golden record and no pins). Records, golden records and pins come back
+ * in one statement: a single write recomputes one customer, and each round trip adds to its latency.
+ */
+async function readCustomers(ex: Executor, toRead: string[], known: string[]) {
+  if (known.length === 0) {
+    const byCustomer = toRead.length > 0 ? await contributingRecords(ex, toRead) : new Map<string, (ContributingRecord & { schemaId: string })[]>();
+    return { byCustomer, stored: [] as { id: string; golden: GoldenRecord }[], pinRows: [] as PinRow[] };
+  }
+  const list = await rows<{ kind: 'r' | 'c' | 'p'; customer_id: string; doc: RecordRow & { golden?: GoldenRecord } & Partial<PinRow> }>(
+    ex,
+    sql`select 'r' as kind, r.customer_id, json_build_object('id', r.id, 'source_id', r.source_id, 'source_key', r.source_key, 'schema_id', r.schema_id,
+               'values', r."values", 'verification', r.verification, 'updated_at', r.updated_at, 'source_name', s.name, 'trust_rank', s.trust_rank) as doc
+        from source_records r join sources s on s.id = r.source_id
+        where r.customer_id = any(${sql.param(toRead)}::text[]) and r.status = 'valid'
+        union all
+        select 'c', c.id, json_build_object('golden', c.golden) from customers c where c.id = any(${sql.param(known)}::text[])
+        union all
+        select 'p', p.customer_id, json_build_object('attribute', p.attribute, 'value', p.value, 'pinned_at', p.pinned_at) from golden_pins p
+        where p.customer_id = any(${sql.param(known)}::text[])`,
+  );
+  const records = list.filter((l) => l.kind === 'r').map((l) => ({ ...l.doc, customer_id: l.customer_id }));
+  records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return {
+    byCustomer: groupRecords(records),
+    stored: list.filter((l) => l.kind === 'c').map((l) => ({ id: l.customer_id, golden: l.doc.golden! })),
+    pinRows: list.filter((l) => l.kind === 'p').map((l) => ({ customer_id: l.customer_id, attribute: l.doc.attribute!, value: l.doc.value, pinned_at: l.doc.pinned_at! })),
+  };
 }
 
 /** Attribute names of a schema's current version, in definition order. */
@@ -110,16 +147,8 @@ export async function recomputeGolden(ex: Executor, customerIds: string[], hints
   const sole = hints.sole ?? new Map<string, ContributingRecord & { schemaId: string }>();
   const known = ids.filter((id) => !fresh.has(id));
   const toRead = ids.filter((id) => !sole.has(id));
-  const byCustomer = toRead.length > 0 ? await contributingRecords(ex, toRead) : new Map<string, (ContributingRecord & { schemaId: string })[]>();
+  const { byCustomer, stored, pinRows } = await readCustomers(ex, toRead, known);
   for (const [id, r] of sole) byCustomer.set(id, [r]);
-  // Fresh customers have an empty golden record and no pins: only the others are read.
-  const [stored, pinRows] = known.length === 0 ? [[], []] : [
-    await rows<{ id: string; golden: GoldenRecord }>(ex, sql`select id, golden from customers where id = any(${sql.param(known)}::text[])`),
-    await rows<{ customer_id: string; attribute: string; value: unknown; pinned_at: Date | string }>(
-      ex,
-      sql`select customer_id, attribute, value, pinned_at from golden_pins where customer_id = any(${sql.param(known)}::text[])`,
-    ),
-  ];
   const current = [...stored, ...ids.filter((id) => fresh.has(id)).map((id) => ({ id, golden: {} as GoldenRecord }))];
   const schemaIds = [...new Set([...byCustomer.values()].flatMap((list) => list.map((r) => r.schemaId)))];
   const missing = schemaIds.filter((sid) => !hints.schemas?.has(sid));
