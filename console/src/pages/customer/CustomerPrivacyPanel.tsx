@@ -1,18 +1,19 @@
 // The customer page's privacy section: consents per purpose and channel with their history and proof, recording
 // and withdrawing consent, verification links (e-mail or QR at the till), restriction and data-subject requests.
-import { Alert, Anchor, Badge, Box, Button, Card, Code, Collapse, CopyButton, Group, Image, Modal, NumberInput, Paper, SegmentedControl, Select, Stack, Text, Textarea, TextInput, Title, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Button, Code, Collapse, CopyButton, Group, Image, Modal, NumberInput, Paper, Select, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api, apiUrl, get } from '../../api/client';
 import { useUserName } from '../../api/users';
-import type { ConsentEventView, ConsentStateView, CreatedLink, CustomerConsents, LinkView, RequestView, RestrictionStatusView } from '../../api/privacy';
+import type { ConsentEventView, ConsentStateView, CreatedLink, CustomerConsents, LinkView, RequestView } from '../../api/privacy';
 import type { Items } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { Empty, ErrorState, LoadingState, RelativeTime, StatusBadge } from '../../components/common';
+import { LabelledSegments } from '../../components/LabelledSegments';
 import { ShieldIcon } from '../../components/icons';
 import { consentMatrix, groupHistory, kindLabel, proofEntries } from '../../lib/privacy';
-import { BASIS_LABELS, channelNamer, ConsentBadge, dateText, DeadlineBadge, notifyDone, notifyError, SOURCE_LABELS, useChannels, usePurposes } from '../privacy/privacy-ui';
+import { BASIS_LABELS, channelNamer, ConsentBadge, dateText, DeadlineBadge, exportUrl, logRequest, notifyDone, notifyError, RequestNoteField, SectionCard, SOURCE_LABELS, useChannels, usePurposes, useRestriction } from '../privacy/privacy-ui';
 
 export function CustomerPrivacyPanel({ customerId }: { customerId: string }) {
   const { can } = useSession();
@@ -40,14 +41,6 @@ export function CustomerPrivacyPanel({ customerId }: { customerId: string }) {
       </Stack>
     </Box>
   );
-}
-
-function useRestriction(customerId: string) {
-  return useQuery({
-    queryKey: ['dsr', 'restriction', customerId],
-    queryFn: ({ signal }) => get<RestrictionStatusView>(`/dsr/customers/${encodeURIComponent(customerId)}/restriction`, undefined, signal),
-    retry: false,
-  });
 }
 
 function RestrictionBadge({ customerId }: { customerId: string }) {
@@ -129,15 +122,11 @@ function Consents({ customerId, canWrite }: { customerId: string; canWrite: bool
     );
 
   return (
-    <Card>
-      <Group justify="space-between" mb="sm" gap="xs" wrap="wrap">
-        <Box>
-          <Text fw={600}>Consents</Text>
-          <Text size="xs" c="dimmed">
-            What this customer agreed to, per purpose and channel. Every change is kept with its proof.
-          </Text>
-        </Box>
-        <Group gap="xs">
+    <SectionCard
+      title="Consents"
+      hint="What this customer agreed to, per purpose and channel. Every change is kept with its proof."
+      actions={
+        <>
           <Button component="a" size="xs" variant="default" href={apiUrl(`/consent/customers/${encodeURIComponent(customerId)}/proof`, { format: 'csv' })} download>
             Download proof (CSV)
           </Button>
@@ -146,8 +135,9 @@ function Consents({ customerId, canWrite }: { customerId: string; canWrite: bool
               Record a consent
             </Button>
           )}
-        </Group>
-      </Group>
+        </>
+      }
+    >
       {restricted && canWrite && (
         <Alert color="red" variant="light" mb="sm" title="Processing is restricted">
           New consents are refused until a steward lifts the restriction. Withdrawals and refusals can still be recorded.
@@ -157,7 +147,7 @@ function Consents({ customerId, canWrite }: { customerId: string; canWrite: bool
       <Modal opened={recording !== null} onClose={() => setRecording(null)} title={<Text fw={650}>Record a consent</Text>}>
         {recording && <RecordConsentForm customerId={customerId} initial={recording} onDone={() => setRecording(null)} />}
       </Modal>
-    </Card>
+    </SectionCard>
   );
 }
 
@@ -322,21 +312,15 @@ function RecordConsentForm({ customerId, initial, onDone }: { customerId: string
           </Text>
         </Alert>
       )}
-      <Box>
-        <Text size="sm" fw={500} mb={4} id="decision-label">
-          The customer's answer
-        </Text>
-        <SegmentedControl
-          aria-labelledby="decision-label"
-          fullWidth
-          value={f.status}
-          onChange={(v) => setF({ ...f, status: v })}
-          data={[
-            { value: 'granted', label: 'Yes, agrees' },
-            { value: 'denied', label: 'No, declines' },
-          ]}
-        />
-      </Box>
+      <LabelledSegments
+        label="The customer's answer"
+        value={f.status}
+        onChange={(v) => setF({ ...f, status: v })}
+        data={[
+          { value: 'granted', label: 'Yes, agrees' },
+          { value: 'denied', label: 'No, declines' },
+        ]}
+      />
       <Group grow align="flex-start">
         <Select label="Lawful basis" data={Object.entries(BASIS_LABELS).map(([value, label]) => ({ value, label }))} value={f.lawfulBasis} onChange={(v) => setF({ ...f, lawfulBasis: v ?? 'consent' })} allowDeselect={false} />
         <Select
@@ -456,21 +440,15 @@ function SendLinkForm({ customerId, onDone }: { customerId: string; onDone: () =
       <Text size="sm" c="dimmed">
         The customer opens the link to check and correct their details and choose how we may contact them.
       </Text>
-      <Box>
-        <Text size="sm" fw={500} mb={4} id="delivery-label">
-          How
-        </Text>
-        <SegmentedControl
-          aria-labelledby="delivery-label"
-          fullWidth
-          value={delivery}
-          onChange={(v) => setDelivery(v as 'email' | 'qr')}
-          data={[
-            { value: 'email', label: 'E-mail it' },
-            { value: 'qr', label: 'Show a QR code' },
-          ]}
-        />
-      </Box>
+      <LabelledSegments
+        label="How"
+        value={delivery}
+        onChange={setDelivery}
+        data={[
+          { value: 'email', label: 'E-mail it' },
+          { value: 'qr', label: 'Show a QR code' },
+        ]}
+      />
       {delivery === 'email' && (
         <TextInput label="E-mail address" description="Leave empty to use the address on file" type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} maxLength={320} />
       )}
@@ -499,11 +477,7 @@ function Links({ customerId }: { customerId: string }) {
     onError: (err) => notifyError(err, 'the link'),
   });
   return (
-    <Card>
-      <Text fw={600}>Verification links</Text>
-      <Text size="xs" c="dimmed" mb="sm">
-        Links this customer was given to check their details. Revoke one that was lost or shared.
-      </Text>
+    <SectionCard title="Verification links" hint="Links this customer was given to check their details. Revoke one that was lost or shared.">
       {links.isPending ? (
         <LoadingState label="Loading links…" rows={1} />
       ) : links.isError ? (
@@ -534,7 +508,7 @@ function Links({ customerId }: { customerId: string }) {
           ))}
         </Stack>
       )}
-    </Card>
+    </SectionCard>
   );
 }
 
@@ -546,7 +520,7 @@ function Requests({ customerId }: { customerId: string }) {
   const [note, setNote] = useState('');
   const requests = useQuery({ queryKey: ['dsr', 'requests', { customer: customerId }], queryFn: ({ signal }) => get<Items<RequestView>>('/dsr/requests', { customer: customerId }, signal) });
   const log = useMutation({
-    mutationFn: () => api<RequestView>('POST', '/dsr/requests', { body: { customer: customerId, kind: 'erasure', channel: 'staff', ...(note.trim() ? { note: note.trim() } : {}) } }),
+    mutationFn: () => logRequest({ customer: customerId, kind: 'erasure', note }),
     onSuccess: (r) => {
       void qc.invalidateQueries({ queryKey: ['dsr'] });
       notifyDone('Erasure request logged', `Due ${dateText(r.dueAt)}. Find it under Data-subject requests.`);
@@ -556,23 +530,20 @@ function Requests({ customerId }: { customerId: string }) {
     onError: (err) => notifyError(err, 'the request'),
   });
   return (
-    <Card>
-      <Group justify="space-between" mb="sm" gap="xs" wrap="wrap">
-        <Box>
-          <Text fw={600}>Data-subject requests</Text>
-          <Text size="xs" c="dimmed">
-            The customer's right to a copy of their data, to correction and to erasure.
-          </Text>
-        </Box>
-        <Group gap="xs">
-          <Button component="a" size="xs" variant="default" href={apiUrl(`/dsr/customers/${encodeURIComponent(customerId)}/export`, { format: 'json' })} download onClick={() => setTimeout(() => void qc.invalidateQueries({ queryKey: ['dsr'] }), 1500)}>
+    <SectionCard
+      title="Data-subject requests"
+      hint="The customer's right to a copy of their data, to correction and to erasure."
+      actions={
+        <>
+          <Button component="a" size="xs" variant="default" href={exportUrl(customerId, 'json')} download onClick={() => setTimeout(() => void qc.invalidateQueries({ queryKey: ['dsr'] }), 1500)}>
             Download all data (access)
           </Button>
           <Button size="xs" variant="light" color="red" onClick={() => setErasure(true)}>
             Log an erasure request
           </Button>
-        </Group>
-      </Group>
+        </>
+      }
+    >
       {requests.isPending ? (
         <LoadingState label="Loading requests…" rows={1} />
       ) : requests.isError ? (
@@ -602,7 +573,7 @@ function Requests({ customerId }: { customerId: string }) {
           <Text size="sm">
             This records the customer's request and starts the deadline. Nothing is deleted yet: a steward reviews the request under Data-subject requests and erases the data there.
           </Text>
-          <Textarea label="Note" description="How the customer asked, anything the reviewer should know" value={note} maxLength={2000} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} />
+          <RequestNoteField value={note} onChange={setNote} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setErasure(false)}>
               Cancel
@@ -613,6 +584,6 @@ function Requests({ customerId }: { customerId: string }) {
           </Group>
         </Stack>
       </Modal>
-    </Card>
+    </SectionCard>
   );
 }

@@ -7,6 +7,7 @@ import type { MergeView } from '../../api/golden';
 import type { Page, RecordView } from '../../api/types';
 import { useSession } from '../../auth/session';
 import { Empty, ErrorState, IdText, LoadMore, LoadingState, PageHeader, RelativeTime } from '../../components/common';
+import { DataTable } from '../../components/DataTable';
 import { comparisonLabel, formatProbability, formatWeight, levelLabel } from '../../lib/explanation';
 import { mergeListQuery, mergeTitle, readEvidence, type MergeListFilters } from '../../lib/golden-ops';
 import { ActorName, CustomerLink, HowBadge, MergeStateBadge, UnmergeButton } from './merge-parts';
@@ -92,71 +93,52 @@ function MergeList() {
         </Paper>
       ) : (
         <>
-          <div className="cst-table-wrap">
-            <Table.ScrollContainer minWidth={720}>
-              <Table aria-label="Merges and splits" data-testid="merge-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th w={130}>When</Table.Th>
-                    <Table.Th>What</Table.Th>
-                    <Table.Th w={180}>Into</Table.Th>
-                    <Table.Th w={140}>Who</Table.Th>
-                    <Table.Th>Why</Table.Th>
-                    <Table.Th w={100}>State</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {rows.map((m) => (
-                    <Table.Tr
-                      key={m.id}
-                      className="cst-row-link"
-                      tabIndex={0}
-                      aria-label={`${mergeTitle(m)}, ${m.reason ?? 'no reason given'}`}
-                      onClick={(e) => {
-                        if ((e.target as HTMLElement).closest('a')) return;
-                        navigate(`/merges/${m.id}`);
-                      }}
-                      onKeyDown={(e) => {
-                        if (e.target === e.currentTarget && (e.key === 'Enter' || e.key === ' ')) {
-                          e.preventDefault();
-                          navigate(`/merges/${m.id}`);
-                        }
-                      }}
-                    >
-                      <Table.Td fz="sm">
-                        <RelativeTime iso={m.createdAt} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Group gap={6} wrap="nowrap">
-                          <Badge variant="light" color={m.kind === 'split' ? 'cyan' : 'violet'} radius="sm" tt="none">
-                            {m.kind}
-                          </Badge>
-                          <Text size="sm">{mergeTitle(m)}</Text>
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>
-                        <CustomerLink id={m.intoCustomerId} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Group gap={4} wrap="nowrap">
-                          <HowBadge automatic={m.automatic} />
-                          {!m.automatic && <ActorName id={m.actorId} />}
-                        </Group>
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" lineClamp={2} c={m.reason ? undefined : 'dimmed'}>
-                          {m.reason ?? '—'}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <MergeStateBadge m={m} />
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </div>
+          <DataTable
+            label="Merges and splits"
+            testId="merge-table"
+            rows={rows}
+            rowKey={(m) => m.id}
+            minWidth={720}
+            onOpen={(m) => navigate(`/merges/${m.id}`)}
+            rowLabel={(m) => `${mergeTitle(m)}, ${m.reason ?? 'no reason given'}`}
+            columns={[
+              { key: 'when', header: 'When', width: 130, cellProps: { fz: 'sm' }, cell: (m) => <RelativeTime iso={m.createdAt} /> },
+              {
+                key: 'what',
+                header: 'What',
+                cell: (m) => (
+                  <Group gap={6} wrap="nowrap">
+                    <Badge variant="light" color={m.kind === 'split' ? 'cyan' : 'violet'} radius="sm" tt="none">
+                      {m.kind}
+                    </Badge>
+                    <Text size="sm">{mergeTitle(m)}</Text>
+                  </Group>
+                ),
+              },
+              { key: 'into', header: 'Into', width: 180, cell: (m) => <CustomerLink id={m.intoCustomerId} /> },
+              {
+                key: 'who',
+                header: 'Who',
+                width: 140,
+                cell: (m) => (
+                  <Group gap={4} wrap="nowrap">
+                    <HowBadge automatic={m.automatic} />
+                    {!m.automatic && <ActorName id={m.actorId} />}
+                  </Group>
+                ),
+              },
+              {
+                key: 'why',
+                header: 'Why',
+                cell: (m) => (
+                  <Text size="sm" lineClamp={2} c={m.reason ? undefined : 'dimmed'}>
+                    {m.reason ?? '—'}
+                  </Text>
+                ),
+              },
+              { key: 'state', header: 'State', width: 100, cell: (m) => <MergeStateBadge m={m} /> },
+            ]}
+          />
           <LoadMore list={list} />
         </>
       )}

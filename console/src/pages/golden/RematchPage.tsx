@@ -1,4 +1,4 @@
-import { Alert, Badge, Box, Button, Group, Modal, Paper, Progress, SegmentedControl, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Box, Button, Group, Modal, Paper, Progress, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,6 +7,8 @@ import { api, get } from '../../api/client';
 import type { JobView } from '../../api/golden';
 import type { Items, SchemaView, SourceView } from '../../api/types';
 import { Empty, ErrorState, IdText, LoadingState, PageHeader, RelativeTime } from '../../components/common';
+import { DataTable } from '../../components/DataTable';
+import { LabelledSegments } from '../../components/LabelledSegments';
 import { describeError } from '../../lib/errors';
 import { formatProbability } from '../../lib/explanation';
 import { JOB_FINISHED, progressPercent, readRematchReport, type RematchExample, type RematchReport } from '../../lib/golden-ops';
@@ -47,23 +49,19 @@ export default function RematchPage() {
       />
       <Paper withBorder p="md" mb="md">
         <Group align="flex-end" gap="md" wrap="wrap">
-          <div>
-            <Text size="sm" fw={500} mb={4} id="scope-label">
-              Scope
-            </Text>
-            <SegmentedControl
-              aria-labelledby="scope-label"
-              value={scope}
-              onChange={(v) => {
-                setScope(v as 'schema' | 'source');
-                setTarget(null);
-              }}
-              data={[
-                { value: 'schema', label: 'Whole schema' },
-                { value: 'source', label: 'One source' },
-              ]}
-            />
-          </div>
+          <LabelledSegments
+            label="Scope"
+            fullWidth={false}
+            value={scope}
+            onChange={(v) => {
+              setScope(v);
+              setTarget(null);
+            }}
+            data={[
+              { value: 'schema', label: 'Whole schema' },
+              { value: 'source', label: 'One source' },
+            ]}
+          />
           <Select label={scope === 'schema' ? 'Schema' : 'Source'} placeholder={scope === 'schema' ? 'Choose a schema' : 'Choose a source'} w={240} data={options} value={target} onChange={setTarget} searchable nothingFoundMessage="None found" />
           <Button disabled={!target} loading={start.isPending} onClick={() => target && start.mutate({ [scope]: target, dryRun: true })}>
             Start dry run
@@ -90,54 +88,40 @@ export default function RematchPage() {
               <Empty title="No re-match runs yet" description="Pick a schema or a source above and start a dry run to see what a re-match would change." />
             </Paper>
           ) : (
-            <div className="cst-table-wrap">
-              <Table.ScrollContainer minWidth={480}>
-                <Table aria-label="Re-match runs" highlightOnHover>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Scope</Table.Th>
-                      <Table.Th w={110}>Kind</Table.Th>
-                      <Table.Th w={130}>Status</Table.Th>
-                      <Table.Th w={110}>Started</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {jobs.data.items.map((j) => (
-                      <Table.Tr
-                        key={j.id}
-                        className="cst-row-link"
-                        tabIndex={0}
-                        aria-current={j.id === jobId ? 'true' : undefined}
-                        bg={j.id === jobId ? 'var(--mantine-color-blue-0)' : undefined}
-                        onClick={() => setParams({ job: j.id }, { replace: true })}
-                        onKeyDown={(e) => {
-                          if (e.key === 'Enter' || e.key === ' ') {
-                            e.preventDefault();
-                            setParams({ job: j.id }, { replace: true });
-                          }
-                        }}
-                        aria-label={`${j.dryRun ? 'Dry run' : 'Re-match'} of ${nameOf(j)}, ${j.status}`}
-                      >
-                        <Table.Td fz="sm">{nameOf(j)}</Table.Td>
-                        <Table.Td>
-                          <Badge variant="outline" radius="sm" tt="none" color={j.dryRun ? 'gray' : 'violet'}>
-                            {j.dryRun ? 'dry run' : 'applied'}
-                          </Badge>
-                        </Table.Td>
-                        <Table.Td>
-                          <Badge color={STATUS_COLORS[j.status]} variant="light" radius="sm" tt="none">
-                            {j.status}
-                          </Badge>
-                        </Table.Td>
-                        <Table.Td fz="sm">
-                          <RelativeTime iso={j.createdAt} />
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
-            </div>
+            <DataTable
+              label="Re-match runs"
+              highlightOnHover
+              rows={jobs.data.items}
+              rowKey={(j) => j.id}
+              minWidth={480}
+              onOpen={(j) => setParams({ job: j.id }, { replace: true })}
+              rowLabel={(j) => `${j.dryRun ? 'Dry run' : 'Re-match'} of ${nameOf(j)}, ${j.status}`}
+              rowProps={(j) => (j.id === jobId ? { 'aria-current': 'true', bg: 'var(--mantine-color-blue-0)' } : {})}
+              columns={[
+                { key: 'scope', header: 'Scope', cellProps: { fz: 'sm' }, cell: (j) => nameOf(j) },
+                {
+                  key: 'kind',
+                  header: 'Kind',
+                  width: 110,
+                  cell: (j) => (
+                    <Badge variant="outline" radius="sm" tt="none" color={j.dryRun ? 'gray' : 'violet'}>
+                      {j.dryRun ? 'dry run' : 'applied'}
+                    </Badge>
+                  ),
+                },
+                {
+                  key: 'status',
+                  header: 'Status',
+                  width: 130,
+                  cell: (j) => (
+                    <Badge color={STATUS_COLORS[j.status]} variant="light" radius="sm" tt="none">
+                      {j.status}
+                    </Badge>
+                  ),
+                },
+                { key: 'started', header: 'Started', width: 110, cellProps: { fz: 'sm' }, cell: (j) => <RelativeTime iso={j.createdAt} /> },
+              ]}
+            />
           )}
         </Box>
         <Box>{jobId ? <JobPanel key={jobId} id={jobId} scopeName={nameOf} onStart={(body) => start.mutate(body)} starting={start.isPending} /> : <Paper p="lg" withBorder><Empty compact title="No run selected" description="Start a dry run, or choose a run on the left to see its progress and report." /></Paper>}</Box>

@@ -8,6 +8,7 @@ import type { Decision, DecisionResult, TaskCounts, TaskView } from '../../api/g
 import type { Items, Page, RecordView, SchemaView, SchemaWithDefinition, SourceView, UserView } from '../../api/types';
 import { useMe, useSession } from '../../auth/session';
 import { Empty, ErrorState, IdText, LoadMore, LoadingState, PageHeader, RelativeTime, StatusBadge, ValueText } from '../../components/common';
+import { DataTable } from '../../components/DataTable';
 import { CheckIcon } from '../../components/icons';
 import { describeError } from '../../lib/errors';
 import {
@@ -261,79 +262,54 @@ function Queue({ filters, decided }: { filters: ReviewFilters; decided: Set<stri
         </Paper>
       ) : (
         <>
-          <div className="cst-table-wrap">
-            <Table.ScrollContainer minWidth={340}>
-              <Table aria-label="Review tasks" data-testid="review-table" highlightOnHover>
-                <Table.Thead>
-                  <Table.Tr>
-                    {filters.status === 'open' && (
-                      <Table.Th w={36}>
-                        <Checkbox aria-label="Select all tasks" checked={allSelected} indeterminate={selected.size > 0 && !allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(tasks.map((t) => t.id)))} />
-                      </Table.Th>
-                    )}
-                    <Table.Th w={90}>Score</Table.Th>
-                    <Table.Th>Records</Table.Th>
-                    <Table.Th visibleFrom="sm">Sources</Table.Th>
-                    <Table.Th visibleFrom="sm" w={120}>Age</Table.Th>
-                    <Table.Th visibleFrom="md" w={120}>Assignee</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {tasks.map((t) => {
-                    const label = `${recordTitle(t.candidate)} and ${recordTitle(t.record)}, ${formatProbability(t.probability)}`;
-                    return (
-                      <Table.Tr
-                        key={t.id}
-                        data-task-row={t.id}
-                        className="cst-row-link"
-                        tabIndex={0}
-                        aria-label={`Review ${label}`}
-                        aria-selected={selected.has(t.id)}
-                        onFocus={() => setActive(t.id)}
-                        onClick={(e) => {
-                          if ((e.target as HTMLElement).closest('input,label')) return;
-                          open(t.id);
-                        }}
-                        onKeyDown={(e) => {
-                          if (e.target !== e.currentTarget) return;
-                          if (e.key === 'Enter' || e.key === ' ') {
-                            e.preventDefault();
-                            open(t.id);
-                          }
-                        }}
-                      >
-                        {filters.status === 'open' && (
-                          <Table.Td>
-                            <Checkbox aria-label={`Select ${label}`} checked={selected.has(t.id)} onChange={() => setSelected((s) => toggle(s, t.id))} />
-                          </Table.Td>
-                        )}
-                        <Table.Td>
-                          <Badge color={BAND_COLORS[scoreBand(t.probability)]} variant="light" radius="sm">
-                            {formatProbability(t.probability)}
-                          </Badge>
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="sm" fw={600}>
-                            {recordTitle(t.candidate)} <Text span c="dimmed" fw={400}>↔</Text> {recordTitle(t.record)}
-                          </Text>
-                          {filters.status !== 'open' && <StatusBadge status={STATUS_LABELS[t.status]?.toLowerCase() ?? t.status} size="xs" />}
-                        </Table.Td>
-                        <Table.Td visibleFrom="sm" fz="sm">
-                          {t.candidate?.sourceName ?? sourceName(t.candidate?.sourceId ?? '')} · {t.record?.sourceName ?? sourceName(t.sourceId)}
-                        </Table.Td>
-                        <Table.Td visibleFrom="sm" fz="sm">
-                          <RelativeTime iso={t.createdAt} />
-                        </Table.Td>
-                        <Table.Td visibleFrom="md" fz="sm">
-                          {userName(t.assignedTo) ?? <Text span c="dimmed" size="sm">—</Text>}
-                        </Table.Td>
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-          </div>
+          <DataTable
+            label="Review tasks"
+            testId="review-table"
+            highlightOnHover
+            rows={tasks}
+            rowKey={(t) => t.id}
+            minWidth={340}
+            onOpen={(t) => open(t.id)}
+            rowLabel={(t) => `Review ${taskLabel(t)}`}
+            rowProps={(t) => ({ 'data-task-row': t.id, 'aria-selected': selected.has(t.id), onFocus: () => setActive(t.id) })}
+            columns={[
+              ...(filters.status === 'open'
+                ? [
+                    {
+                      key: 'select',
+                      header: <Checkbox aria-label="Select all tasks" checked={allSelected} indeterminate={selected.size > 0 && !allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(tasks.map((t) => t.id)))} />,
+                      width: 36,
+                      cell: (t: TaskView) => <Checkbox aria-label={`Select ${taskLabel(t)}`} checked={selected.has(t.id)} onChange={() => setSelected((s) => toggle(s, t.id))} />,
+                    },
+                  ]
+                : []),
+              {
+                key: 'score',
+                header: 'Score',
+                width: 90,
+                cell: (t) => (
+                  <Badge color={BAND_COLORS[scoreBand(t.probability)]} variant="light" radius="sm">
+                    {formatProbability(t.probability)}
+                  </Badge>
+                ),
+              },
+              {
+                key: 'records',
+                header: 'Records',
+                cell: (t) => (
+                  <>
+                    <Text size="sm" fw={600}>
+                      {recordTitle(t.candidate)} <Text span c="dimmed" fw={400}>↔</Text> {recordTitle(t.record)}
+                    </Text>
+                    {filters.status !== 'open' && <StatusBadge status={STATUS_LABELS[t.status]?.toLowerCase() ?? t.status} size="xs" />}
+                  </>
+                ),
+              },
+              { key: 'sources', header: 'Sources', visibleFrom: 'sm', cellProps: { fz: 'sm' }, cell: (t) => `${t.candidate?.sourceName ?? sourceName(t.candidate?.sourceId ?? '')} · ${t.record?.sourceName ?? sourceName(t.sourceId)}` },
+              { key: 'age', header: 'Age', visibleFrom: 'sm', width: 120, cellProps: { fz: 'sm' }, cell: (t) => <RelativeTime iso={t.createdAt} /> },
+              { key: 'assignee', header: 'Assignee', visibleFrom: 'md', width: 120, cellProps: { fz: 'sm' }, cell: (t) => userName(t.assignedTo) ?? <Text span c="dimmed" size="sm">—</Text> },
+            ]}
+          />
           <LoadMore list={list} />
         </>
       )}
@@ -361,6 +337,11 @@ function Queue({ filters, decided }: { filters: ReviewFilters; decided: Set<stri
       <ShortcutHelp opened={help} onClose={() => setHelp(false)} />
     </Box>
   );
+}
+
+/** How a task's row and checkbox are named for screen readers (and the end-to-end tests). */
+function taskLabel(t: TaskView): string {
+  return `${recordTitle(t.candidate)} and ${recordTitle(t.record)}, ${formatProbability(t.probability)}`;
 }
 
 function toggle(s: Set<string>, id: string): Set<string> {

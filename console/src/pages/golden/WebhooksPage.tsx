@@ -7,6 +7,7 @@ import { api, get } from '../../api/client';
 import type { CreatedSubscription, DeliveryView, SubscriptionView } from '../../api/golden';
 import type { Items } from '../../api/types';
 import { Empty, ErrorState, IdText, LoadingState, PageHeader, RelativeTime } from '../../components/common';
+import { DataTable } from '../../components/DataTable';
 import { describeError } from '../../lib/errors';
 import { deliveryState, EVENT_TYPE_OPTIONS, eventLabel, webhookFormErrors, type WebhookForm } from '../../lib/golden-ops';
 
@@ -37,61 +38,45 @@ function SubscriptionList() {
           <Empty title="No subscriptions yet" description="Create one with the URL of the system that should receive events. You can also poll GET /api/v1/events instead." action={<Button onClick={() => setCreating(true)}>New subscription</Button>} />
         </Paper>
       ) : (
-        <div className="cst-table-wrap">
-          <Table.ScrollContainer minWidth={760}>
-            <Table aria-label="Webhook subscriptions">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>URL</Table.Th>
-                  <Table.Th>Events</Table.Th>
-                  <Table.Th w={90}>State</Table.Th>
-                  <Table.Th w={220}>Deliveries</Table.Th>
-                  <Table.Th w={120}>Created</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {subs.data.items.map((s) => (
-                  <Table.Tr
-                    key={s.id}
-                    className="cst-row-link"
-                    tabIndex={0}
-                    aria-label={`Subscription ${s.url}`}
-                    onClick={() => navigate(`/webhooks/${s.id}`)}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter' || e.key === ' ') {
-                        e.preventDefault();
-                        navigate(`/webhooks/${s.id}`);
-                      }
-                    }}
-                  >
-                    <Table.Td>
-                      <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-                        {s.url}
-                      </Text>
-                      {s.description && (
-                        <Text size="xs" c="dimmed">
-                          {s.description}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td fz="sm">{s.eventTypes.length === 0 ? 'All events' : s.eventTypes.length <= 2 ? s.eventTypes.join(', ') : `${s.eventTypes.length} types`}</Table.Td>
-                    <Table.Td>
-                      <Badge color={s.active ? 'teal' : 'gray'} variant="light" radius="sm" tt="none">
-                        {s.active ? 'active' : 'disabled'}
-                      </Badge>
-                    </Table.Td>
-                    <Table.Td>
-                      <Counts counts={s.counts} />
-                    </Table.Td>
-                    <Table.Td fz="sm">
-                      <RelativeTime iso={s.createdAt} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        </div>
+        <DataTable
+          label="Webhook subscriptions"
+          rows={subs.data.items}
+          rowKey={(s) => s.id}
+          minWidth={760}
+          onOpen={(s) => navigate(`/webhooks/${s.id}`)}
+          rowLabel={(s) => `Subscription ${s.url}`}
+          columns={[
+            {
+              key: 'url',
+              header: 'URL',
+              cell: (s) => (
+                <>
+                  <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                    {s.url}
+                  </Text>
+                  {s.description && (
+                    <Text size="xs" c="dimmed">
+                      {s.description}
+                    </Text>
+                  )}
+                </>
+              ),
+            },
+            { key: 'events', header: 'Events', cellProps: { fz: 'sm' }, cell: (s) => (s.eventTypes.length === 0 ? 'All events' : s.eventTypes.length <= 2 ? s.eventTypes.join(', ') : `${s.eventTypes.length} types`) },
+            {
+              key: 'state',
+              header: 'State',
+              width: 90,
+              cell: (s) => (
+                <Badge color={s.active ? 'teal' : 'gray'} variant="light" radius="sm" tt="none">
+                  {s.active ? 'active' : 'disabled'}
+                </Badge>
+              ),
+            },
+            { key: 'deliveries', header: 'Deliveries', width: 220, cell: (s) => <Counts counts={s.counts} /> },
+            { key: 'created', header: 'Created', width: 120, cellProps: { fz: 'sm' }, cell: (s) => <RelativeTime iso={s.createdAt} /> },
+          ]}
+        />
       )}
       {creating && (
         <SubscriptionForm

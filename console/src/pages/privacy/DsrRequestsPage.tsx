@@ -1,18 +1,19 @@
 // Data-subject requests: the log with deadlines, one request with its actions (export, rectify, restrict, erase,
 // complete or reject), portal corrections waiting for review, retention policies with a dry run, erased customers.
-import { Alert, Anchor, Badge, Box, Button, Card, Checkbox, Code, DataList, Grid, Group, Modal, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Tabs, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Anchor, Badge, Box, Button, Card, Checkbox, Code, DataList, Grid, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Tabs, Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { api, apiUrl, get } from '../../api/client';
+import { api, get } from '../../api/client';
 import { useUserName } from '../../api/users';
-import type { Correction, RequestView, RestrictionStatusView, RetentionPolicy, RetentionReport, TombstoneView } from '../../api/privacy';
+import type { Correction, RequestView, RetentionPolicy, RetentionReport, TombstoneView } from '../../api/privacy';
 import type { CustomerView, Items, SchemaView } from '../../api/types';
 import { Empty, ErrorState, IdText, LoadingState, PageHeader, RelativeTime, StatusBadge } from '../../components/common';
 import { DataTable } from '../../components/DataTable';
+import { LabelledSegments } from '../../components/LabelledSegments';
 import { filterRequests, kindLabel, NO_REQUEST_FILTERS, requestCounts, DSR_KIND_LABELS, type RequestFilters } from '../../lib/privacy';
 import { formatValue, parseEditedValue } from '../../lib/values';
-import { dateText, DeadlineBadge, notifyDone, notifyError } from './privacy-ui';
+import { dateText, DeadlineBadge, exportUrl, logRequest, notifyDone, notifyError, RequestNoteField, SectionCard, useRestriction } from './privacy-ui';
 
 const TABS = ['requests', 'corrections', 'retention', 'erased'] as const;
 
@@ -50,8 +51,7 @@ function NewRequestButton() {
   const [open, setOpen] = useState(false);
   const [f, setF] = useState({ customer: '', kind: 'access', dueInDays: 30 as number | string, note: '' });
   const create = useMutation({
-    mutationFn: () =>
-      api<RequestView>('POST', '/dsr/requests', { body: { customer: f.customer.trim(), kind: f.kind, channel: 'staff', dueInDays: Number(f.dueInDays) || 30, ...(f.note.trim() ? { note: f.note.trim() } : {}) } }),
+    mutationFn: () => logRequest({ customer: f.customer.trim(), kind: f.kind, dueInDays: Number(f.dueInDays) || 30, note: f.note }),
     onSuccess: (r) => {
       void qc.invalidateQueries({ queryKey: ['dsr'] });
       setOpen(false);
@@ -74,7 +74,7 @@ function NewRequestButton() {
           <TextInput label="Customer id" required description="Find the customer in Customer search and copy the id from their page" placeholder="cus_…" value={f.customer} onChange={(e) => setF({ ...f, customer: e.currentTarget.value })} />
           <Select label="Kind" allowDeselect={false} data={Object.entries(DSR_KIND_LABELS).map(([value, label]) => ({ value, label }))} value={f.kind} onChange={(v) => setF({ ...f, kind: v ?? 'access' })} />
           <NumberInput label="Answer within (days)" description="One month by law; extend only with a reason" min={1} max={365} value={f.dueInDays} onChange={(v) => setF({ ...f, dueInDays: v })} />
-          <Textarea label="Note" description="How the customer asked, anything the reviewer should know" value={f.note} maxLength={2000} autosize minRows={2} onChange={(e) => setF({ ...f, note: e.currentTarget.value })} />
+          <RequestNoteField value={f.note} onChange={(note) => setF({ ...f, note })} />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)}>
               Cancel
@@ -251,16 +251,16 @@ function RequestDetail({ id }: { id: string }) {
             )}
             {actionOrder(r.kind).map((a) =>
               a === 'export' ? (
-                <ActionCard key={a} title="Copy of the data (access / portability)" hint="Everything held about the customer: records with history, consents, requests and audit entries.">
+                <SectionCard key={a} title="Copy of the data (access / portability)" hint="Everything held about the customer: records with history, consents, requests and audit entries.">
                   <Group gap="xs">
-                    <Button component="a" variant="default" size="xs" href={apiUrl(`/dsr/customers/${encodeURIComponent(r.customerId)}/export`, { format: 'json' })} download>
+                    <Button component="a" variant="default" size="xs" href={exportUrl(r.customerId, 'json')} download>
                       Download JSON
                     </Button>
-                    <Button component="a" variant="default" size="xs" href={apiUrl(`/dsr/customers/${encodeURIComponent(r.customerId)}/export`, { format: 'csv' })} download>
+                    <Button component="a" variant="default" size="xs" href={exportUrl(r.customerId, 'csv')} download>
                       Download CSV
                     </Button>
                   </Group>
-                </ActionCard>
+                </SectionCard>
               ) : a === 'restriction' ? (
                 <RestrictionCard key={a} request={r} />
               ) : a === 'rectify' ? (
@@ -294,18 +294,6 @@ function Item({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-function ActionCard({ title, hint, children }: { title: string; hint: string; children: React.ReactNode }) {
-  return (
-    <Card>
-      <Text fw={600}>{title}</Text>
-      <Text size="xs" c="dimmed" mb="sm">
-        {hint}
-      </Text>
-      {children}
-    </Card>
-  );
-}
-
 function useInvalidateDsr() {
   const qc = useQueryClient();
   return () => {
@@ -318,10 +306,7 @@ function useInvalidateDsr() {
 function RestrictionCard({ request }: { request: RequestView }) {
   const invalidate = useInvalidateDsr();
   const [reason, setReason] = useState('');
-  const status = useQuery({
-    queryKey: ['dsr', 'restriction', request.customerId],
-    queryFn: ({ signal }) => get<RestrictionStatusView>(`/dsr/customers/${encodeURIComponent(request.customerId)}/restriction`, undefined, signal),
-  });
+  const status = useRestriction(request.customerId);
   const url = `/dsr/customers/${encodeURIComponent(request.customerId)}/restriction`;
   const toggle = useMutation({
     mutationFn: (on: boolean) => (on ? api('POST', url, { body: { ...(reason.trim() ? { reason: reason.trim() } : {}), ...(request.kind === 'restriction' ? { requestId: request.id } : {}) } }) : api('DELETE', url)),
@@ -333,7 +318,7 @@ function RestrictionCard({ request }: { request: RequestView }) {
   });
   const restricted = status.data?.restricted;
   return (
-    <ActionCard title="Restriction" hint="Freezes processing while accuracy or lawfulness is disputed: no marketing, exports or new consents.">
+    <SectionCard title="Restriction" hint="Freezes processing while accuracy or lawfulness is disputed: no marketing, exports or new consents.">
       {status.isPending ? (
         <Text size="sm" c="dimmed">Checking…</Text>
       ) : status.isError ? (
@@ -349,7 +334,7 @@ function RestrictionCard({ request }: { request: RequestView }) {
           </Button>
         </Group>
       )}
-    </ActionCard>
+    </SectionCard>
   );
 }
 
@@ -379,7 +364,7 @@ function RectifyCard({ request }: { request: RequestView }) {
     onError: (err) => notifyError(err, 'the correction'),
   });
   return (
-    <ActionCard title="Correct a value (rectification)" hint="Writes a new version of a source record; the value is checked against its schema.">
+    <SectionCard title="Correct a value (rectification)" hint="Writes a new version of a source record; the value is checked against its schema.">
       {customer.isError ? (
         <Text size="sm" c="dimmed">The customer's records cannot be shown: {customer.error.message}</Text>
       ) : (
@@ -411,7 +396,7 @@ function RectifyCard({ request }: { request: RequestView }) {
           </Group>
         </Stack>
       )}
-    </ActionCard>
+    </SectionCard>
   );
 }
 
@@ -433,7 +418,7 @@ function EraseCard({ request }: { request: RequestView }) {
   });
   const ready = legalBasis.trim().length >= 3 && confirm.trim() === request.customerId;
   return (
-    <ActionCard title="Erase the customer" hint="Deletes or anonymises every record, version, search term and audit payload about the customer. It cannot be undone.">
+    <SectionCard title="Erase the customer" hint="Deletes or anonymises every record, version, search term and audit payload about the customer. It cannot be undone.">
       <Button size="xs" color="red" onClick={() => setOpen(true)}>
         Erase…
       </Button>
@@ -443,21 +428,15 @@ function EraseCard({ request }: { request: RequestView }) {
             All personal data of <b>{request.customerId}</b> and of customers merged into it is removed in one step. Only a tombstone (when, who asked, why, how many rows) remains.
           </Alert>
           <TextInput label="Legal basis" required description="Why the data may or must be erased, e.g. “Art. 17(1)(a) GDPR: no longer necessary”" value={legalBasis} maxLength={500} onChange={(e) => setLegalBasis(e.currentTarget.value)} />
-          <Box>
-            <Text size="sm" fw={500} mb={4} id="erase-mode">
-              How
-            </Text>
-            <SegmentedControl
-              aria-labelledby="erase-mode"
-              fullWidth
-              value={mode}
-              onChange={(v) => setMode(v as 'erase' | 'anonymise')}
-              data={[
-                { value: 'erase', label: 'Delete everything' },
-                { value: 'anonymise', label: 'Keep anonymous statistics' },
-              ]}
-            />
-          </Box>
+          <LabelledSegments
+            label="How"
+            value={mode}
+            onChange={setMode}
+            data={[
+              { value: 'erase', label: 'Delete everything' },
+              { value: 'anonymise', label: 'Keep anonymous statistics' },
+            ]}
+          />
           <TextInput label={`Type the customer id (${request.customerId}) to confirm`} value={confirm} onChange={(e) => setConfirm(e.currentTarget.value)} autoComplete="off" />
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)}>
@@ -469,7 +448,7 @@ function EraseCard({ request }: { request: RequestView }) {
           </Group>
         </Stack>
       </Modal>
-    </ActionCard>
+    </SectionCard>
   );
 }
 
@@ -485,7 +464,7 @@ function CloseCard({ request }: { request: RequestView }) {
     onError: (err) => notifyError(err, 'the request'),
   });
   return (
-    <ActionCard title="Answer the request" hint="Close it once the customer has their answer. Rejecting needs a reason the customer can be told.">
+    <SectionCard title="Answer the request" hint="Close it once the customer has their answer. Rejecting needs a reason the customer can be told.">
       <Textarea label="Reason or note" value={note} maxLength={2000} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} />
       <Group mt="sm" gap="xs">
         <Button size="xs" color="teal" loading={close.isPending && close.variables === 'complete'} onClick={() => close.mutate('complete')}>
@@ -495,7 +474,7 @@ function CloseCard({ request }: { request: RequestView }) {
           Reject with this reason
         </Button>
       </Group>
-    </ActionCard>
+    </SectionCard>
   );
 }
 

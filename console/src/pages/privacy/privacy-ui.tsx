@@ -1,9 +1,10 @@
 // Small pieces shared by the privacy pages and the customer privacy panel.
-import { Badge, Tooltip } from '@mantine/core';
+import { Badge, Box, Card, Group, Text, Textarea, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
-import { get } from '../../api/client';
-import type { ChannelView, PurposeView } from '../../api/privacy';
+import type { ReactNode } from 'react';
+import { api, apiUrl, get } from '../../api/client';
+import type { ChannelView, PurposeView, RequestView, RestrictionStatusView } from '../../api/privacy';
 import type { Items } from '../../api/types';
 import { describeError } from '../../lib/errors';
 import { CONSENT_COLORS, CONSENT_LABELS, deadlineOf, DEADLINE_COLORS } from '../../lib/privacy';
@@ -67,4 +68,54 @@ export const BASIS_LABELS: Record<string, string> = {
 export function dateText(iso: string | null | undefined): string {
   if (!iso) return '—';
   return new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** A privacy card: title and hint, with actions at the right of the title when given. */
+export function SectionCard({ title, hint, actions, children }: { title: string; hint: string; actions?: ReactNode; children?: ReactNode }) {
+  return (
+    <Card>
+      {actions ? (
+        <Group justify="space-between" mb="sm" gap="xs" wrap="wrap">
+          <Box>
+            <Text fw={600}>{title}</Text>
+            <Text size="xs" c="dimmed">
+              {hint}
+            </Text>
+          </Box>
+          <Group gap="xs">{actions}</Group>
+        </Group>
+      ) : (
+        <>
+          <Text fw={600}>{title}</Text>
+          <Text size="xs" c="dimmed" mb="sm">
+            {hint}
+          </Text>
+        </>
+      )}
+      {children}
+    </Card>
+  );
+}
+
+/** Is processing of the customer restricted? Shared by the customer page's badge and the request's restriction card. */
+export function useRestriction(customerId: string) {
+  return useQuery({
+    queryKey: ['dsr', 'restriction', customerId],
+    queryFn: ({ signal }) => get<RestrictionStatusView>(`/dsr/customers/${encodeURIComponent(customerId)}/restriction`, undefined, signal),
+  });
+}
+
+/** Everything held about a customer (the access / portability export), as a download link. */
+export function exportUrl(customerId: string, format: 'json' | 'csv'): string {
+  return apiUrl(`/dsr/customers/${encodeURIComponent(customerId)}/export`, { format });
+}
+
+/** Logs a data-subject request taken by staff; it starts the legal deadline. */
+export function logRequest(body: { customer: string; kind: string; note: string; dueInDays?: number }): Promise<RequestView> {
+  const { note, ...rest } = body;
+  return api<RequestView>('POST', '/dsr/requests', { body: { ...rest, channel: 'staff', ...(note.trim() ? { note: note.trim() } : {}) } });
+}
+
+export function RequestNoteField({ value, onChange }: { value: string; onChange: (v: string) => void }) {
+  return <Textarea label="Note" description="How the customer asked, anything the reviewer should know" value={value} maxLength={2000} autosize minRows={2} onChange={(e) => onChange(e.currentTarget.value)} />;
 }
