@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Actor } from '../../src/platform/auth/actor.js';
 import { migrateDatabase, openDatabase, type Database } from '../../src/platform/db/database.js';
@@ -12,13 +12,12 @@ import { createConsentServices, registerConsentRoutes, type ConsentServices } fr
 import { registerPortalRoutes } from '../../src/modules/portal/portal.routes.js';
 import { readPortalConfig } from '../../src/modules/portal/portal.config.js';
 import { PERSON_DEFINITION } from '../support/system.js';
+import { browserAvailable, launchBrowser } from './support/harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ci = !!process.env.CI && process.env.CI !== '0' && process.env.CI !== 'false';
-const available = existsSync(CHROMIUM);
-if (!available && !ci) console.warn(`\u26a0 portal browser test SKIPPED: ${CHROMIUM} not found`);
+// The harness's check: CHROMIUM_PATH is honoured, and a missing browser fails in CI instead of skipping.
+const enabled = browserAvailable();
 
-describe.skipIf(!available && !ci)('portal in a phone-sized browser (end to end)', () => {
+describe.skipIf(!enabled)('portal in a phone-sized browser (end to end)', () => {
   let dir = '';
   let database: Database;
   let services: Services;
@@ -50,7 +49,7 @@ describe.skipIf(!available && !ci)('portal in a phone-sized browser (end to end)
     recordId = r.record.id;
     await cs.consent.createPurpose(admin, { key: 'email_offers', name: 'Offers by e-mail', noticeText: 'We e-mail you our offers about once a week.', channels: ['email'] });
     await cs.consent.record(admin, { customer: customerId, purpose: 'email_offers', channel: 'email', status: 'granted', source: 'pos' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await launchBrowser();
   }, 120_000);
 
   afterAll(async () => {
