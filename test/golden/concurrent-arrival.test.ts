@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Actor } from '../../src/platform/auth/actor.js';
-import { arrivalLockKeys } from '../../src/modules/stewardship/arrival-locks.js';
+import { arrivalLockKeys, lockArrivalKeys } from '../../src/modules/stewardship/arrival-locks.js';
 import { describeTiers } from '../support/tiers.js';
 import { setupSources, useGoldenSystem, type GoldenSystem } from './golden-system.js';
 
@@ -65,5 +65,25 @@ describeTiers('golden: concurrent writes of the same new person', (tier) => {
     expect(linked.map((l) => l.customer)).toEqual([single.record.customerId, single.record.customerId]);
     const [active] = await s.query<{ n: number }>(`select count(*)::int as n from customers where status = 'active'`);
     expect(Number(active!.n)).toBe(201);
+  });
+
+  it.runIf(tier === 'postgres')('the lock says whether it waited for another transaction (then the warm index catches up)', async () => {
+    const db = s.database.db;
+    expect(await db.transaction((tx) => lockArrivalKeys(tx, ['k:b', 'k:a']))).toBe(false);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const taken = new Promise<void>((r) => (locked = r));
+    const first = db.transaction(async (tx) => {
+      await lockArrivalKeys(tx, ['k:b']);
+      locked();
+      await held;
+    });
+    await taken;
+    const second = db.transaction((tx) => lockArrivalKeys(tx, ['k:a', 'k:b']));
+    await new Promise((r) => setTimeout(r, 100));
+    release();
+    await first;
+    expect(await second).toBe(true);
   });
 });

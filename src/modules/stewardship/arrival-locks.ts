@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.js';
+import { rows } from '../../platform/db/database.js';
 import type { RoleMapping } from '../matching/engine/index.js';
 
 const norm = (v: unknown): string => (typeof v === 'string' ? v.normalize('NFKD').toLowerCase().replace(/[^\p{L}\p{N}@.]+/gu, '') : typeof v === 'number' ? String(v) : '');
@@ -33,12 +34,19 @@ export function arrivalLockKeys(schemaId: string, roles: RoleMapping, values: Re
 
 /**
  * Serialises match on arrival per lock key: transaction-level advisory locks, taken in one sorted
- * statement so concurrent batches cannot deadlock on each other. Returns how long it waited (ms).
+ * statement so concurrent batches cannot deadlock on each other. Returns whether any key was held by
+ * another transaction (it waited for it): only then can that writer's records be missing from the index.
+ * Each key is tried first, so a wait is known for certain rather than guessed from the statement's time,
+ * which on a busy server exceeds any threshold without a wait.
  */
-export async function lockArrivalKeys(tx: Tx, keys: string[]): Promise<number> {
+export async function lockArrivalKeys(tx: Tx, keys: string[]): Promise<boolean> {
   const sorted = [...new Set(keys)].sort();
-  if (sorted.length === 0) return 0;
-  const t0 = performance.now();
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${sql.param(sorted)}::text[]) as k order by k`);
-  return performance.now() - t0;
+  if (sorted.length === 0) return false;
+  const res = await rows<{ free: boolean }>(
+    tx,
+    // CASE fixes the order: the blocking lock is taken only after the try failed.
+    sql`select case when pg_try_advisory_xact_lock(hashtextextended(k, 0)) then true else pg_advisory_xact_lock(hashtextextended(k, 0))::text is null end as free
+        from unnest(${sql.param(sorted)}::text[]) as k order by k`,
+  );
+  return res.some((r) => !r.free);
 }

@@ -14,9 +14,6 @@ import type { WarmEntry, WarmIndexes } from './warm-index.js';
 type PendingTask = { recordId: string; candidateRecordId: string; candidateSourceId: string; probability: number; values: Record<string, unknown> };
 type Pending = { entry: WarmEntry | null; tasks: PendingTask[]; settings: GoldenSettings };
 
-// A lock that took longer than this was (probably) held by another writer.
-const LOCK_WAIT_CATCH_UP_MS = 2;
-
 /** Counters for benchmarks; `phaseMs` splits assign / afterWrite time by phase. */
 export type ArrivalStats = {
   probes: number; autoLinked: number; reviewTasks: number; newCustomers: number; assignMs: number; afterWriteMs: number;
@@ -93,9 +90,9 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       phase('setup');
       // Writers of the same person wait for each other here, so the later one sees the earlier one's record;
       // after a wait, records other processes committed meanwhile are read into the index first.
-      const waitedMs = await lockArrivalKeys(tx, records.flatMap((r) => arrivalLockKeys(schemaId, roles, r.values)));
+      const waited = await lockArrivalKeys(tx, records.flatMap((r) => arrivalLockKeys(schemaId, roles, r.values)));
       phase('lock');
-      const entry = await indexes.get(tx, schemaId, roles, model, { forceCatchUp: waitedMs > LOCK_WAIT_CATCH_UP_MS });
+      const entry = await indexes.get(tx, schemaId, roles, model, { forceCatchUp: waited });
       phase('index');
       // Phase 1: score every probe, adding it afterwards so later records of the batch can match it.
       const batchIds = new Set(records.map((r) => r.id));
