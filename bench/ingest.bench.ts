@@ -4,7 +4,9 @@
 // alone (read + map, validate + standardize + score) and, on PostgreSQL, profiling the imported source.
 // Writes the figures between the bench:ingest markers of docs/benchmarks.md.
 // BENCH_ROWS (default 1,000,000) and BENCH_PGLITE_ROWS (default 200,000) size the runs; BENCH_MATCH
-// (default "off,on") chooses the matching modes; DATABASE_URL uses an existing server instead of a throwaway one.
+// (default "off,on") chooses the matching modes; BENCH_WRITERS (default "2") the writers option of each PostgreSQL
+// import, a list runs each in turn (e.g. "1,2,2,1" to compare old and new in one run); BENCH_DOC=0 leaves
+// docs/benchmarks.md alone; BENCH_PROFILE=0 skips profiling; DATABASE_URL uses an existing server instead of a throwaway one.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,7 +20,7 @@ import { resolveRules } from '../src/modules/quality/rules.js';
 import { prepareRecords, type IncomingRecord, type WriteContext } from '../src/modules/records/index.js';
 import { compileSchema, schemaDefinitionSchema } from '../src/modules/schemas/index.js';
 import { Actor } from '../src/platform/auth/actor.js';
-import { migrateDatabase, openDatabase } from '../src/platform/db/database.js';
+import { migrateDatabase, openDatabase, type Database } from '../src/platform/db/database.js';
 import { createServices } from '../src/server/services.js';
 import { startPostgres } from '../test/support/postgres-server.js';
 import { machineLine, writeBenchSection } from './lib/bench-doc.js';
@@ -32,6 +34,8 @@ type ImportResult = {
   counters: Record<string, number>;
   profileSeconds: number[];
   load: string;
+  /** BENCH_LOCKS=1: share of 10 ms samples in which a batch waited for the job row's lock (its counters update). */
+  jobRowWaitShare?: number;
 };
 type PhaseResult = { rows: number; readMapPerSecond: number; preparePerSecond: number; maxRssMiB: number };
 
@@ -63,7 +67,7 @@ const load = (): string =>
     .join(' / ');
 
 /** Child: one import (and, on PostgreSQL, profiling of the imported source). */
-async function importChild(file: string, target: string, match: boolean): Promise<void> {
+async function importChild(file: string, target: string, match: boolean, writers: number): Promise<void> {
   const database = await openDatabase(target.startsWith('postgres') ? { databaseUrl: target, poolSize: 4 } : { dataDir: target });
   await migrateDatabase(database);
   const services = createServices(database, { sessionTtlHours: 12 }, { matchOnArrival: match });
@@ -71,13 +75,15 @@ async function importChild(file: string, target: string, match: boolean): Promis
   await services.schemas.create(actor, { name: 'bench_customer', definition: SCHEMA }).catch(() => undefined);
   const source = `bench_${Date.now()}`;
   const loadBefore = load();
+  const sampler = database.kind === 'postgres' && process.env.BENCH_LOCKS === '1' ? sampleJobRowWaits(database) : null;
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const job = await services.ingest.importFile(actor, file, { source, schema: 'bench_customer', batchSize: BATCH });
+  const job = await services.ingest.importFile(actor, file, { source, schema: 'bench_customer', batchSize: BATCH, writers });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const jobRowWaitShare = await sampler?.stop();
   const cpu = process.cpuUsage(cpu0);
   const profileSeconds: number[] = [];
-  if (database.kind === 'postgres') {
+  if (database.kind === 'postgres' && process.env.BENCH_PROFILE !== '0') {
     await database.raw('vacuum analyze source_records');
     for (let i = 0; i < 2; i++) {
       const p0 = performance.now();
@@ -95,8 +101,33 @@ async function importChild(file: string, target: string, match: boolean): Promis
     counters: job.counters,
     profileSeconds,
     load: `${loadBefore} → ${load()}`,
+    ...(jobRowWaitShare === undefined ? {} : { jobRowWaitShare }),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+/** Polls pg_stat_activity every 10 ms for a backend waiting on a lock in the import_jobs update. */
+function sampleJobRowWaits(database: Database): { stop(): Promise<number> } {
+  let samples = 0;
+  let waiting = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const [r] = await database.raw<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'update "import_jobs"%'`,
+      );
+      samples += 1;
+      if (r!.n > 0) waiting += 1;
+      await new Promise((res) => setTimeout(res, 10));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return samples === 0 ? 0 : Math.round((waiting / samples) * 1000) / 1000;
+    },
+  };
 }
 
 /** Child: the CPU phases alone, in batches as the importer runs them (no database). */
@@ -160,6 +191,7 @@ async function main(): Promise<void> {
   const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
   const liteRows = Number(process.env.BENCH_PGLITE_ROWS ?? 200_000);
   const matchModes = (process.env.BENCH_MATCH ?? 'off,on').split(',');
+  const writerRuns = (process.env.BENCH_WRITERS ?? '2').split(',').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'custodian-bench-ingest-'));
   const lines: string[] = [];
   let profileLine = '';
@@ -169,15 +201,16 @@ async function main(): Promise<void> {
     console.log('phases:', phases);
     const server = process.env.DATABASE_URL ? null : await startPostgres({ durable: true });
     const url = process.env.DATABASE_URL ?? server?.url;
-    const row = (db: string, match: string, r: ImportResult): string =>
-      `| ${db} | ${fmt(r.rows)} | ${match} | ${r.seconds.toFixed(1)} s | **${fmt(r.rowsPerSecond)}** | ${r.cpuSeconds.toFixed(1)} s | ${r.maxRssMiB} MiB | ${fmt(r.counters.accepted!)} / ${fmt(r.counters.rejected!)} | ${r.load} |`;
+    const row = (db: string, match: string, r: ImportResult, writers = 1): string =>
+      `| ${db} | ${fmt(r.rows)} | ${match} | ${writers} | ${r.seconds.toFixed(1)} s | **${fmt(r.rowsPerSecond)}** | ${r.cpuSeconds.toFixed(1)} s | ${r.maxRssMiB} MiB | ${fmt(r.counters.accepted!)} / ${fmt(r.counters.rejected!)} | ${r.load} |`;
     try {
       for (const match of matchModes) {
-        if (!url) break;
-        const r = await runChild<ImportResult>(['import', file, url, match]);
-        console.log(`postgres match ${match}:`, r);
-        lines.push(row('PostgreSQL', match, r));
-        if (match === 'off' && r.profileSeconds.length > 0) {
+        for (const writers of writerRuns) {
+          if (!url) break;
+          const r = await runChild<ImportResult>(['import', file, url, match, String(writers)]);
+          console.log(`postgres match ${match} writers ${writers}:`, r);
+          lines.push(row('PostgreSQL', match, r, writers));
+          if (match !== 'off' || r.profileSeconds.length === 0) continue;
           profileLine = `Profiling the imported source (\`custodian quality profile\`, ${fmt(r.counters.accepted! + r.counters.rejected!)} records, exact fill rates and distinct counts): ${r.profileSeconds.map((s) => `${s.toFixed(1)} s`).join(', ')} (target ≤ 10 s for 1,000,000 on PostgreSQL).`;
         }
       }
@@ -186,11 +219,13 @@ async function main(): Promise<void> {
     }
     const liteFile = await generate(liteRows, dir);
     for (const match of matchModes) {
-      const r = await runChild<ImportResult>(['import', liteFile, join(dir, `pglite-${match}`), match]);
+      if (liteRows <= 0) break;
+      const r = await runChild<ImportResult>(['import', liteFile, join(dir, `pglite-${match}`), match, '1']);
       console.log(`pglite match ${match}:`, r);
       lines.push(row('PGlite', match, r));
     }
     const size = (statSync(file).size / 1024 ** 2).toFixed(0);
+    if (process.env.BENCH_DOC === '0') return;
     writeBenchSection(
       'ingest',
       `## Ingestion (\`npm run bench:ingest\`)
@@ -204,8 +239,8 @@ The next batch is read, validated and standardized while the database writes the
 
 CPU phases alone (one core, no database): read + map ${fmt(phases.readMapPerSecond)} rows/s; validate + standardize + score ${fmt(phases.preparePerSecond)} rows/s.
 
-| Database | Rows | Match on arrival | Time | Rows/s | Node CPU | Peak RSS | Accepted / quarantined | Load |
-| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |
+| Database | Rows | Match on arrival | Writers | Time | Rows/s | Node CPU | Peak RSS | Accepted / quarantined | Load |
+| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |
 ${lines.join('\n')}
 
 ${profileLine}`,
@@ -218,5 +253,5 @@ ${profileLine}`,
 if (process.argv[2] === '--child') {
   const [, , , kind, ...rest] = process.argv;
   if (kind === 'phases') await phaseChild(rest[0]!);
-  else await importChild(rest[0]!, rest[1]!, rest[2] === 'on');
+  else await importChild(rest[0]!, rest[1]!, rest[2] === 'on', Number(rest[3] ?? 2));
 } else await main();
