@@ -4,7 +4,10 @@
 // Usage: npm run bench:golden [-- --records 1000000 --single 500 --events 300]   (node --expose-gc for the memory figure)
 // `--stored N` skips the import: N customers are seeded set-based (see seedStored) and the single writes and
 // webhooks are measured against them (the 1,000,000-stored single-write target without a 30-minute import).
+// `--profile FILE.cpuprofile` writes a CPU profile of the single-write phase alone.
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import type { GeneratedCustomer } from '../src/devtools/generator/index.js';
@@ -166,8 +169,9 @@ async function main(): Promise<void> {
     let seedS = 0;
     let written = 0;
     if (STORED !== null) {
-      // The same stream as an import, so the single writes that follow include duplicates of stored people.
-      const stream = generateAnnotatedCustomers({ count: Math.ceil(STORED / 0.7) + SINGLE + EVENTS, seed: 7, duplicateRate: 0.2 });
+      // The same kind of stream as an import, so the single writes that follow include duplicates of stored
+      // people. Its length (which shapes the stream) depends on N alone: --single does not change what is stored.
+      const stream = generateAnnotatedCustomers({ count: Math.ceil(STORED / 0.7) + 100_000, seed: 7, duplicateRate: 0.2 });
       const ts = performance.now();
       const source = await services.sources.resolve(actor, 'crm');
       written = await seedStored(database, await services.records.writeContext(source), stream, STORED);
@@ -202,7 +206,7 @@ async function main(): Promise<void> {
     // A copy of the phase times too: the single writes below keep adding to the live counters.
     const stats = { ...g.stewardship.arrivalStats, phaseMs: { ...g.stewardship.arrivalStats.phaseMs } };
     const [customers] = await database.raw<{ n: number }>(`select count(*)::int as n from customers where status = 'active'`);
-    log(`imported ${written} in ${fmt(importS)} s`);
+    if (STORED === null) log(`imported ${written} in ${fmt(importS)} s`);
 
     // 2. Cold start: building the warm index from the stored records (what a server restart costs).
     // With --stored the index was never built: the first write also trains the bootstrap model.
@@ -222,6 +226,12 @@ async function main(): Promise<void> {
 
     // 3. Real-time single-record writes (API path) against the stored customers.
     const before = { ...g.stewardship.arrivalStats };
+    const profiler = args.get('profile') ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const lat: number[] = [];
     for (let i = 0; i < SINGLE; i++) {
       const c = gen.next().value!;
@@ -230,6 +240,11 @@ async function main(): Promise<void> {
       lat.push(performance.now() - s);
     }
 
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(args.get('profile')!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     const single = g.stewardship.arrivalStats;
     const singleOutcome = `${fmt(single.autoLinked - before.autoLinked)} auto-linked, ${fmt(single.reviewTasks - before.reviewTasks)} review tasks`;
     log(`single writes: p50 ${fmt(pct(lat, 50))} ms, p99 ${fmt(pct(lat, 99))} ms, max ${fmt(Math.max(...lat))} ms (${singleOutcome})`);
