@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/database.js';
 import { newId } from '../ids.js';
@@ -13,12 +14,20 @@ export type DomainEvent = {
 /** Writes domain events into the outbox inside the caller's transaction: they exist only if it commits. */
 export async function emitEvents(ex: Executor, events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
-  // One JSON document as the only parameter: for big batches the server unpacks it several times faster
-  // than text[] arrays of JSON payloads (array_in unescapes every quote). Elements keep their order.
+  await ex.execute(insertEvents(events));
+}
+
+/**
+ * The insert of the events as one statement, which a caller may also run as a data-modifying CTE of a
+ * statement it sends anyway (one round trip and one plan less per write). One JSON document is the only
+ * parameter: for big batches the server unpacks it several times faster than text[] arrays of JSON payloads
+ * (array_in unescapes every quote). Elements keep their order, and so their sequence numbers.
+ */
+export function insertEvents(events: DomainEvent[]): SQL {
   const doc = JSON.stringify(events.map((e) => ({ id: newId('event'), type: e.type, agg_type: e.aggregateType, agg_id: e.aggregateId, payload: e.payload, actor: e.actorId ?? null })));
-  await ex.execute(sql`
+  return sql`
     insert into events (id, type, aggregate_type, aggregate_id, payload, actor_id)
     select u.e->>'id', u.e->>'type', u.e->>'agg_type', u.e->>'agg_id', u.e->'payload', u.e->>'actor'
     from jsonb_array_elements(${doc}::jsonb) with ordinality as u(e, ord)
-    order by u.ord`);
+    order by u.ord`;
 }
