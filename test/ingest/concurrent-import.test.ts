@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { expect, it } from 'vitest';
 import type { ImportJobView } from '../../src/modules/ingest/index.js';
 import { describeTiers } from '../support/tiers.js';
@@ -12,6 +13,16 @@ describeTiers('import with batches in flight together', (tier) => {
   const run = (path: string, opts: Record<string, unknown>): Promise<ImportJobView> => sys().ingest.importFile(sys().admin, path, { batchSize: 2, writers: 2, ...opts } as never);
   const quarantine = (jobId: string): Promise<QRow[]> =>
     sys().query<QRow>(`select row_number, source_key, (select string_agg(e->>'rule', '+') from jsonb_array_elements(errors) e) as rules from import_quarantine where job_id = $1 order by row_number`, [jobId]);
+  // The customer schema with a unique loyalty id (created once per tier).
+  let uniqueCreated = false;
+  const uniqueSchema = async (): Promise<void> => {
+    if (uniqueCreated) return;
+    uniqueCreated = true;
+    await sys().services.schemas.create(sys().admin, {
+      name: 'customer_unique',
+      definition: { ...CUSTOMER_DEFINITION, attributes: CUSTOMER_DEFINITION.attributes.map((a) => (a.name === 'loyalty_id' ? { ...a, unique: true } : a)) },
+    });
+  };
   const records = (sourceId: string) =>
     sys().query<{ source_key: string; status: string; first_name: string | null; version: number }>(
       `select source_key, status, "values"->>'first_name' as first_name, version from source_records where source_id = $1 order by source_key`,
@@ -65,10 +76,7 @@ describeTiers('import with batches in flight together', (tier) => {
 
   it('a unique value claimed by two batches belongs to the earlier row; the later row is quarantined', async () => {
     const s = sys();
-    await s.services.schemas.create(s.admin, {
-      name: 'customer_unique',
-      definition: { ...CUSTOMER_DEFINITION, attributes: CUSTOMER_DEFINITION.attributes.map((a) => (a.name === 'loyalty_id' ? { ...a, unique: true } : a)) },
-    });
+    await uniqueSchema();
     const src = (await s.services.sources.create(s.admin, { name: 'conc-unique', schema: 'customer_unique', systemType: 'crm' })).id;
     const done = await slowRow('U1', 0.5);
     try {
@@ -88,6 +96,65 @@ describeTiers('import with batches in flight together', (tier) => {
       ]);
     } finally {
       await done();
+    }
+  });
+
+  it('a batch the database refuses is retried row by row: the refused row is quarantined, the others are written', async () => {
+    const src = await sys().source('conc-refused');
+    await sys().query(`create or replace function test_refuse() returns trigger language plpgsql as $$
+      begin if new.raw->>'first_name' = 'Refused' then raise exception 'refused by test'; end if; return new; end $$`);
+    await sys().query('create trigger test_refuse before insert on source_records for each row execute function test_refuse()');
+    try {
+      const job = await run(sys().file('refused.csv', 'id,first_name,last_name\nF1,A,L\nF2,B,L\nF3,Refused,L\nF4,D,L\nF5,E,L\nF6,F,L\n'), { source: 'conc-refused' });
+      expect(job.state).toBe('completed');
+      expect(job.counters).toEqual({ read: 6, accepted: 5, created: 5, updated: 0, unchanged: 0, rejected: 1 });
+      expect(await quarantine(job.id)).toEqual([{ row_number: 3, source_key: 'F3', rules: 'write_error' }]);
+      expect((await records(src)).map((r) => r.source_key)).toEqual(['F1', 'F2', 'F4', 'F5', 'F6']);
+      const [j] = await sys().query<{ checkpoint_row: number; ranges: number }>('select checkpoint_row, (select count(*)::int from import_job_batches b where b.job_id = j.id) as ranges from import_jobs j where id = $1', [job.id]);
+      expect(j).toEqual({ checkpoint_row: 6, ranges: 0 });
+    } finally {
+      await sys().query('drop trigger test_refuse on source_records');
+    }
+  });
+
+  // Another writer (not this file) claims a unique value while a batch claims it too: the database refuses
+  // the batch, and row by row the import's row finds the value taken.
+  it.skipIf(tier !== 'postgres')('a unique value raced by another transaction ends with one owner and the import row quarantined', async () => {
+    const s = sys();
+    await uniqueSchema();
+    const src = (await s.services.sources.create(s.admin, { name: 'conc-race', schema: 'customer_unique', systemType: 'crm' })).id;
+    await run(s.file('race-1.csv', 'id,first_name,last_name,loyalty_id\nZ1,Z,L,LOY-Z1\n'), { source: 'conc-race' });
+    const [z1] = await s.query<{ id: string }>(`select id from source_records where source_id = $1 and source_key = 'Z1'`, [src]);
+    const other = new pg.Client({ connectionString: s.tierDb.url });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(`insert into record_unique_values (source_id, attribute, value_key, record_id) values ($1, 'loyalty_id', 'loy-race', $2)`, [src, z1!.id]);
+      const importing = run(s.file('race-2.csv', 'id,first_name,last_name,loyalty_id\nZ2,Y,L,LOY-RACE\nZ3,X,L,LOY-Z3\nZ4,W,L,LOY-Z4\nZ5,V,L,LOY-Z5\n'), { source: 'conc-race' });
+      // Commit once the import's claim waits for ours.
+      for (;;) {
+        const waiting = await s.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
+        if (waiting[0]!.n > 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await other.query('commit');
+      const job = await importing;
+      expect(job.state).toBe('completed');
+      expect(job.counters).toEqual({ read: 4, accepted: 3, created: 3, updated: 0, unchanged: 0, rejected: 1 });
+      expect(await quarantine(job.id)).toEqual([{ row_number: 1, source_key: 'Z2', rules: 'unique' }]);
+      const owners = await s.query<{ value_key: string; source_key: string }>(
+        'select u.value_key, r.source_key from record_unique_values u join source_records r on r.id = u.record_id where u.source_id = $1 order by u.value_key',
+        [src],
+      );
+      expect(owners).toEqual([
+        { value_key: 'loy-race', source_key: 'Z1' },
+        { value_key: 'loy-z1', source_key: 'Z1' },
+        { value_key: 'loy-z3', source_key: 'Z3' },
+        { value_key: 'loy-z4', source_key: 'Z4' },
+        { value_key: 'loy-z5', source_key: 'Z5' },
+      ]);
+    } finally {
+      await other.end();
     }
   });
 
