@@ -224,11 +224,20 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
       tx,
       valid.map((p) => ({ id: p.id, customerId: p.customerId!, existed: !!p.existing, terms: searchTermsOf(ctx.definition, p.values!, p.incoming.key) })),
     );
-    // New customers, search terms and events go with the records in one statement, as data-modifying CTEs
-    // (no foreign keys between them): one round trip and one plan each less, which is most of a lone write.
+    // New and updated customers, search terms and events go with the records in one statement, as data-modifying
+    // CTEs (no foreign keys between them): one round trip and one plan each less, which is most of a lone write.
     const newCustomers = changed.filter((p) => p.newCustomer);
     const events = changed.flatMap((p) => eventsFor(p, ctx, by));
     const alongside: SQL[] = [...termStatements(terms), ...(events.length > 0 ? [insertEvents(events)] : [])];
+    const joined = valid.filter((p) => !p.newCustomer);
+    if (joined.length > 0) {
+      alongside.unshift(sql`
+        update customers c set display_name = coalesce(u.name, c.display_name), updated_at = now(), version = c.version + 1,
+               -- A deleted record sent again brings its customer back (deleting its only record had deleted it).
+               status = case when c.status = 'deleted' then 'active' else c.status end
+        from unnest(${sql.param(joined.map((p) => p.customerId))}::text[], ${sql.param(joined.map((p) => displayNameOf(ctx.definition, p.values!)))}::text[]) as u(id, name)
+        where c.id = u.id`);
+    }
     if (newCustomers.length > 0) {
       alongside.unshift(sql`
         insert into customers (id, display_name)
@@ -265,7 +274,7 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
       insert into source_record_versions (record_id, version, change_kind, status, schema_version, raw, "values", errors, changed_by)
       select w.id, w.version, case when w.version = 1 then 'create' else 'update' end, w.status, ${ctx.schemaVersion}, w.raw, w."values", w.errors, ${by}
       from written w`);
-    await refreshDerived(tx, ctx, valid);
+    await refreshUniqueClaims(tx, ctx, valid);
     await audit.appendMany(tx, actor, changed.map((p) => auditEntry(p)));
     const written = changed.filter((p) => p.status === 'valid').map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values ?? {}, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
     const more = ctx.customerAssigner && written.length > 0 ? await ctx.customerAssigner.afterWrite(tx, ctx, written) : [];
@@ -394,8 +403,8 @@ function uniqueKey(v: unknown): string {
   return typeof v === 'string' ? v.toLowerCase() : canonicalJson(v);
 }
 
-/** Unique-value claims and customer display names follow the record's valid values (search terms: planSearchTerms). */
-async function refreshDerived(tx: Tx, ctx: WriteContext, valid: Planned[]): Promise<void> {
+/** Unique-value claims follow the record's valid values (search terms and customers: writePlanned). */
+async function refreshUniqueClaims(tx: Tx, ctx: WriteContext, valid: Planned[]): Promise<void> {
   if (valid.length === 0) return;
   // A record written for the first time has no claims yet (its id is new): nothing to delete.
   const ids = valid.filter((p) => p.existing).map((p) => p.id);
@@ -411,15 +420,6 @@ async function refreshDerived(tx: Tx, ctx: WriteContext, valid: Planned[]): Prom
         select ${ctx.source.id}, u.attr, u.key, u.id
         from unnest(${sql.param(claims.map((c) => c.attr))}::text[], ${sql.param(claims.map((c) => c.key))}::text[], ${sql.param(claims.map((c) => c.id))}::text[]) as u(attr, key, id)`);
     }
-  }
-  const updated = valid.filter((p) => !p.newCustomer);
-  if (updated.length > 0) {
-    await tx.execute(sql`
-      update customers c set display_name = coalesce(u.name, c.display_name), updated_at = now(), version = c.version + 1,
-             -- A deleted record sent again brings its customer back (deleting its only record had deleted it).
-             status = case when c.status = 'deleted' then 'active' else c.status end
-      from unnest(${sql.param(updated.map((p) => p.customerId))}::text[], ${sql.param(updated.map((p) => displayNameOf(ctx.definition, p.values!)))}::text[]) as u(id, name)
-      where c.id = u.id`);
   }
 }
 
