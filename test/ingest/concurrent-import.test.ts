@@ -99,6 +99,73 @@ describeTiers('import with batches in flight together', (tier) => {
     }
   });
 
+  const owners = (sourceId: string) =>
+    sys().query<{ value_key: string; source_key: string }>(
+      'select u.value_key, r.source_key from record_unique_values u join source_records r on r.id = u.record_id where u.source_id = $1 order by u.value_key',
+      [sourceId],
+    );
+
+  it('a unique value released by an earlier batch in flight goes to the later row claiming it, as with one writer', async () => {
+    const s = sys();
+    await uniqueSchema();
+    const src = (await s.services.sources.create(s.admin, { name: 'conc-release', schema: 'customer_unique', systemType: 'crm' })).id;
+    await run(s.file('release-0.csv', 'id,first_name,last_name,loyalty_id\nX,X,L,LOY-1\n'), { source: 'conc-release' });
+    // Batch 1 moves X off LOY-1 slowly; batch 2 (no common key) claims LOY-1 for Y meanwhile.
+    const done = await slowRow('SlowX', 1);
+    try {
+      const job = await run(s.file('release.csv', 'id,first_name,last_name,loyalty_id\nX,SlowX,L,LOY-9\nA2,A,L,LOY-2\nY,Y,L,loy-1\nB2,B,L,LOY-4\n'), { source: 'conc-release' });
+      expect(job.counters).toEqual({ read: 4, accepted: 4, created: 3, updated: 1, unchanged: 0, rejected: 0 });
+      expect(await quarantine(job.id)).toEqual([]);
+      expect(await owners(src)).toEqual([
+        { value_key: 'loy-1', source_key: 'Y' },
+        { value_key: 'loy-2', source_key: 'A2' },
+        { value_key: 'loy-4', source_key: 'B2' },
+        { value_key: 'loy-9', source_key: 'X' },
+      ]);
+    } finally {
+      await done();
+    }
+  });
+
+  // The mirror case: the earlier batch claims a value a record holds, the later batch moves that record off it.
+  // The earlier batch is held (a lock on one of its records) long enough for an ungated later batch to commit.
+  it.skipIf(tier !== 'postgres')('a unique value released by a later batch is still taken for an earlier batch in flight, as with one writer', async () => {
+    const s = sys();
+    await uniqueSchema();
+    const src = (await s.services.sources.create(s.admin, { name: 'conc-release-late', schema: 'customer_unique', systemType: 'crm' })).id;
+    await run(s.file('release-late-0.csv', 'id,first_name,last_name,loyalty_id\nW,W,L,LOY-W\nX,X,L,LOY-1\n'), { source: 'conc-release-late' });
+    const other = new pg.Client({ connectionString: s.tierDb.url });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query(`select 1 from source_records where source_id = $1 and source_key = 'W' for update`, [src]);
+      const importing = run(s.file('release-late.csv', 'id,first_name,last_name,loyalty_id\nW,W2,L,LOY-W\nY,Y,L,LOY-1\nX,X2,L,LOY-9\nB2,B,L,LOY-5\n'), { source: 'conc-release-late' });
+      for (;;) {
+        const waiting = await s.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
+        if (waiting[0]!.n > 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      // Give batch 2 time to commit if it were not held back (it would then free LOY-1 for Y).
+      const until = Date.now() + 1500;
+      while (Date.now() < until) {
+        const ranges = await s.query<{ n: number }>(`select count(*)::int as n from import_job_batches b join import_jobs j on j.id = b.job_id where j.source_id = $1 and b.first_row = 3`, [src]);
+        if (ranges[0]!.n > 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await other.query('commit');
+      const job = await importing;
+      expect(job.counters).toEqual({ read: 4, accepted: 3, created: 1, updated: 2, unchanged: 0, rejected: 1 });
+      expect(await quarantine(job.id)).toEqual([{ row_number: 2, source_key: 'Y', rules: 'unique' }]);
+      expect(await owners(src)).toEqual([
+        { value_key: 'loy-5', source_key: 'B2' },
+        { value_key: 'loy-9', source_key: 'X' },
+        { value_key: 'loy-w', source_key: 'W' },
+      ]);
+    } finally {
+      await other.end();
+    }
+  });
+
   it('a batch the database refuses is retried row by row: the refused row is quarantined, the others are written', async () => {
     const src = await sys().source('conc-refused');
     await sys().query(`create or replace function test_refuse() returns trigger language plpgsql as $$

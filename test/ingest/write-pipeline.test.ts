@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommittedRows } from '../../src/modules/ingest/committed-rows.js';
+import { inheritedKeys } from '../../src/modules/ingest/conflict-keys.js';
 import { WritePipeline, writerLanes } from '../../src/modules/ingest/write-pipeline.js';
 
 const deferred = (): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } => {
@@ -65,6 +66,13 @@ describe('write pipeline', () => {
     await expect(q.drain()).rejects.toThrow('refused');
     expect(later).toBe(false);
     await expect(q.free()).rejects.toThrow('refused');
+  });
+
+  it('a batch writing a record of a batch in flight also releases the unique values that batch claims', () => {
+    const flying = [new Set(['k:X', 'k:A', 'u:loyalty_id:loy-5', 'u:loyalty_id:loy-6']), new Set(['k:Y', 'u:loyalty_id:loy-7'])];
+    expect([...inheritedKeys(new Set(['k:X', 'u:loyalty_id:loy-9']), flying)].sort()).toEqual(['u:loyalty_id:loy-5', 'u:loyalty_id:loy-6']);
+    // A shared unique value alone is no shared record: it gates by itself.
+    expect([...inheritedKeys(new Set(['k:Z', 'u:loyalty_id:loy-7']), flying)]).toEqual([]);
   });
 
   it('lanes: one for dry runs, match on arrival and a single connection; otherwise the request, leaving a connection spare', () => {

@@ -23,7 +23,7 @@ import { buildMapping, describeMapping, MappingError } from './column-mapping.js
 import { openCsv, sniffDelimiter } from './csv.reader.js';
 import type { RowRange } from './committed-rows.js';
 import { CommittedRows } from './committed-rows.js';
-import { conflictKeys } from './conflict-keys.js';
+import { conflictKeys, heldKeys, inheritedKeys } from './conflict-keys.js';
 import type { FileProbe } from './file-probe.js';
 import { probeFile } from './file-probe.js';
 import type { ImportOptions, QuarantineError } from './ingest.schemas.js';
@@ -312,6 +312,12 @@ export class ImportJobService {
         const mapped = await prepareBatch(rowsRead, mapper, ctx, rules);
         // With one lane nothing can conflict: skip collecting keys.
         const keys = lanes > 1 ? conflictKeys(ctx, mapped) : new Set<string>();
+        if (lanes > 1) {
+          // Unique values the batch's records release conflict too (read only if the schema has unique attributes).
+          const flying = writes.inFlight();
+          for (const k of await heldKeys(db, ctx, mapped)) keys.add(k);
+          for (const k of inheritedKeys(keys, flying)) keys.add(k);
+        }
         await writes.free();
         if (signal.aborted) return;
         writes.start(keys, async () => {

@@ -18,6 +18,11 @@ export class WritePipeline {
     if (this.failure) throw this.failure.error;
   }
 
+  /** The conflict keys of the batches in flight now (started, not yet committed or failed). */
+  inFlight(): ReadonlySet<string>[] {
+    return this.flights.map((f) => f.keys);
+  }
+
   /** Starts a write once the in-flight batches it conflicts with have committed. */
   start(keys: Set<string>, write: () => Promise<void>): void {
     const before = this.flights.filter((f) => overlaps(f.keys, keys)).map((f) => f.done);
