@@ -13,6 +13,11 @@ describeTiers('import with batches in flight together', (tier) => {
   const run = (path: string, opts: Record<string, unknown>): Promise<ImportJobView> => sys().ingest.importFile(sys().admin, path, { batchSize: 2, writers: 2, ...opts } as never);
   const quarantine = (jobId: string): Promise<QRow[]> =>
     sys().query<QRow>(`select row_number, source_key, (select string_agg(e->>'rule', '+') from jsonb_array_elements(errors) e) as rules from import_quarantine where job_id = $1 order by row_number`, [jobId]);
+  // Rows of each `import.batch` audit entry of the job (sorted): one entry per batch shows no batch fell back
+  // to row-by-row writes (each row's own transaction audits apart), which an ungated batch colliding with
+  // one in flight would, reaching the same records by another path.
+  const batchEntries = async (jobId: string): Promise<number[]> =>
+    (await sys().query<{ n: number }>(`select (payload->>'count')::int as n from audit_log where action = 'import.batch' and entity_id = $1`, [jobId])).map((r) => r.n).sort((a, b) => a - b);
   // The customer schema with a unique loyalty id (created once per tier).
   let uniqueCreated = false;
   const uniqueSchema = async (): Promise<void> => {
@@ -54,6 +59,7 @@ describeTiers('import with batches in flight together', (tier) => {
         ['K4', 'D', 1],
         ['K5', 'E', 1],
       ]);
+      expect(await batchEntries(job.id)).toEqual([2, 2, 2, 2]);
       const [j] = await sys().query<{ checkpoint_row: number; ranges: number }>('select checkpoint_row, (select count(*)::int from import_job_batches b where b.job_id = j.id) as ranges from import_jobs j where id = $1', [job.id]);
       expect(j).toEqual({ checkpoint_row: 8, ranges: 0 });
     } finally {
@@ -65,10 +71,12 @@ describeTiers('import with batches in flight together', (tier) => {
     const src = await sys().source('conc-append');
     const done = await slowRow('P1', 0.5);
     try {
-      const job = await run(sys().file('append.csv', 'id,first_name,last_name\nP1,P1,L\nP2,Q,L\nP3,R,L\nP1,P1b,L\n'), { source: 'conc-append', mode: 'append' });
-      expect(job.counters).toEqual({ read: 4, accepted: 3, created: 3, updated: 0, unchanged: 0, rejected: 1 });
+      // Batches of 3, so that the second one writes two records beside its duplicate (row by row: two entries).
+      const job = await run(sys().file('append.csv', 'id,first_name,last_name\nP1,P1,L\nP2,Q,L\nP3,R,L\nP1,P1b,L\nP4,S,L\nP5,T,L\n'), { source: 'conc-append', mode: 'append', batchSize: 3 });
+      expect(job.counters).toEqual({ read: 6, accepted: 5, created: 5, updated: 0, unchanged: 0, rejected: 1 });
       expect(await quarantine(job.id)).toEqual([{ row_number: 4, source_key: 'P1', rules: 'duplicate_key' }]);
-      expect((await records(src)).map((r) => [r.source_key, r.first_name])).toEqual([['P1', 'P1'], ['P2', 'Q'], ['P3', 'R']]);
+      expect((await records(src)).map((r) => [r.source_key, r.first_name])).toEqual([['P1', 'P1'], ['P2', 'Q'], ['P3', 'R'], ['P4', 'S'], ['P5', 'T']]);
+      expect(await batchEntries(job.id)).toEqual([2, 3]);
     } finally {
       await done();
     }
@@ -94,6 +102,7 @@ describeTiers('import with batches in flight together', (tier) => {
         { value_key: 'loy-2', source_key: 'U2' },
         { value_key: 'loy-4', source_key: 'U4' },
       ]);
+      expect(await batchEntries(job.id)).toEqual([2, 2]);
     } finally {
       await done();
     }
@@ -122,6 +131,7 @@ describeTiers('import with batches in flight together', (tier) => {
         { value_key: 'loy-4', source_key: 'B2' },
         { value_key: 'loy-9', source_key: 'X' },
       ]);
+      expect(await batchEntries(job.id)).toEqual([2, 2]);
     } finally {
       await done();
     }
@@ -161,6 +171,7 @@ describeTiers('import with batches in flight together', (tier) => {
         { value_key: 'loy-9', source_key: 'X' },
         { value_key: 'loy-w', source_key: 'W' },
       ]);
+      expect(await batchEntries(job.id)).toEqual([2, 2]);
     } finally {
       await other.end();
     }
