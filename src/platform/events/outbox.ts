@@ -22,12 +22,14 @@ export async function emitEvents(ex: Executor, events: DomainEvent[]): Promise<v
  * statement it sends anyway (one round trip and one plan less per write). One JSON document is the only
  * parameter: for big batches the server unpacks it several times faster than text[] arrays of JSON payloads
  * (array_in unescapes every quote). Elements keep their order, and so their sequence numbers.
+ * `occurred_at` is the insert time, not the transaction's start: the event feed relies on it to tell whether a
+ * gap in the sequence may still fill (see readEvents).
  */
 export function insertEvents(events: DomainEvent[]): SQL {
   const doc = JSON.stringify(events.map((e) => ({ id: newId('event'), type: e.type, agg_type: e.aggregateType, agg_id: e.aggregateId, payload: e.payload, actor: e.actorId ?? null })));
   return sql`
-    insert into events (id, type, aggregate_type, aggregate_id, payload, actor_id)
-    select u.e->>'id', u.e->>'type', u.e->>'agg_type', u.e->>'agg_id', u.e->'payload', u.e->>'actor'
+    insert into events (id, type, aggregate_type, aggregate_id, payload, actor_id, occurred_at)
+    select u.e->>'id', u.e->>'type', u.e->>'agg_type', u.e->>'agg_id', u.e->'payload', u.e->>'actor', clock_timestamp()
     from jsonb_array_elements(${doc}::jsonb) with ordinality as u(e, ord)
     order by u.ord`;
 }
