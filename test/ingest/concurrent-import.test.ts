@@ -236,6 +236,35 @@ describeTiers('import with batches in flight together', (tier) => {
     }
   });
 
+  it('imports running at once share a budget of half the pool (4 connections here: 2 lanes), each getting at least one', async () => {
+    const s = sys();
+    await s.source('conc-budget-1');
+    await s.source('conc-budget-2');
+    await s.source('conc-budget-3');
+    const writersOf = (job: ImportJobView): unknown => job.detected?.writers;
+    const done = await slowRow('SlowBudget', 1);
+    try {
+      const first = run(s.file('budget-1.csv', 'id,first_name,last_name\nS1,SlowBudget,L\nS2,B,L\nS3,C,L\nS4,D,L\n'), { source: 'conc-budget-1' });
+      // Start the second once the first runs with its lanes.
+      for (;;) {
+        const [j] = await s.query<{ writers: string | null }>(
+          `select j.detected->>'writers' as writers from import_jobs j join sources s on s.id = j.source_id where s.name = 'conc-budget-1' and j.state = 'running'`,
+        );
+        if (j?.writers) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const second = await run(s.file('budget-2.csv', 'id,first_name,last_name\nT1,A,L\nT2,B,L\nT3,C,L\n'), { source: 'conc-budget-2', writers: 8 });
+      const firstJob = await first;
+      expect([writersOf(firstJob), writersOf(second)]).toEqual(tier === 'postgres' ? [2, 1] : [1, 1]);
+      expect([firstJob.counters.created, second.counters.created]).toEqual([4, 3]);
+    } finally {
+      await done();
+    }
+    // Both ended: their lanes are back.
+    const third = await run(s.file('budget-3.csv', 'id,first_name,last_name\nV1,A,L\n'), { source: 'conc-budget-3', writers: 8 });
+    expect(writersOf(third)).toBe(tier === 'postgres' ? 2 : 1);
+  });
+
   it('resume skips exactly the rows of batches that committed after an uncommitted one', async () => {
     const s = sys();
     const src = await s.source('conc-resume');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CommittedRows } from '../../src/modules/ingest/committed-rows.js';
 import { inheritedKeys } from '../../src/modules/ingest/conflict-keys.js';
-import { WritePipeline, writerLanes } from '../../src/modules/ingest/write-pipeline.js';
+import { LaneBudget, laneBudget, WritePipeline, writerLanes } from '../../src/modules/ingest/write-pipeline.js';
 
 const deferred = (): { promise: Promise<void>; resolve: () => void; reject: (e: unknown) => void } => {
   let resolve!: () => void;
@@ -73,6 +73,22 @@ describe('write pipeline', () => {
     expect([...inheritedKeys(new Set(['k:X', 'u:loyalty_id:loy-9']), flying)].sort()).toEqual(['u:loyalty_id:loy-5', 'u:loyalty_id:loy-6']);
     // A shared unique value alone is no shared record: it gates by itself.
     expect([...inheritedKeys(new Set(['k:Z', 'u:loyalty_id:loy-7']), flying)]).toEqual([]);
+  });
+
+  it('lane budget: half the pool across running imports, at least one lane per job, given back when a job ends', () => {
+    const b = new LaneBudget(2);
+    expect(b.take(2)).toBe(2);
+    expect(b.take(8)).toBe(1);
+    expect(b.take(1)).toBe(1);
+    b.give(2);
+    expect(b.take(3)).toBe(1);
+    b.give(1);
+    b.give(1);
+    b.give(1);
+    expect(b.take(8)).toBe(2);
+    const db = { connections: 10 };
+    expect(laneBudget(db)).toBe(laneBudget(db));
+    expect([laneBudget(db).total, laneBudget({ connections: 4 }).total, laneBudget({ connections: 3 }).total, laneBudget({ connections: 1 }).total]).toEqual([5, 2, 1, 1]);
   });
 
   it('lanes: one for dry runs, match on arrival and a single connection; otherwise the request, leaving a connection spare', () => {

@@ -34,7 +34,7 @@ import type { FileReader, ReadRow } from './reader.types.js';
 import { FileFormatError } from './reader.types.js';
 import type { MappedRow } from './row-mapper.js';
 import { RowMapper } from './row-mapper.js';
-import { WritePipeline, writerLanes } from './write-pipeline.js';
+import { laneBudget, WritePipeline, writerLanes } from './write-pipeline.js';
 import { openXlsx } from './xlsx.reader.js';
 
 export type IngestDeps = {
@@ -287,6 +287,8 @@ export class ImportJobService {
     let pipeline: WritePipeline | undefined;
     // Rows committed by earlier runs of this job, and by this run's batches once their commit returned.
     const committed = new CommittedRows(job.checkpointRow);
+    // Write lanes taken from the process's budget, given back once every write of this run has settled.
+    let granted = 0;
     try {
       for (const r of await this.committedRanges(jobId)) committed.add(r);
       const o = job.options as StoredOptions;
@@ -302,7 +304,13 @@ export class ImportJobService {
       const rules = job.dryRun ? null : await loadRules(db, source.schemaId, ctx.definition);
       // Pipeline: while batches are written (the database works, on up to `lanes` connections), the next
       // one is read, mapped, validated and standardized (Node works).
-      const lanes = writerLanes(o.writers, this.deps.database.connections, { dryRun: job.dryRun, matchOnArrival: ctx.customerAssigner !== undefined });
+      const wanted = writerLanes(o.writers, this.deps.database.connections, { dryRun: job.dryRun, matchOnArrival: ctx.customerAssigner !== undefined });
+      const lanes = (granted = laneBudget(this.deps.database).take(wanted));
+      // The lanes this run writes with, for the job view (the budget may grant fewer than asked).
+      await db
+        .update(importJobs)
+        .set({ detected: sql`coalesce(${importJobs.detected}, '{}'::jsonb) || ${JSON.stringify({ writers: lanes })}::jsonb` })
+        .where(eq(importJobs.id, jobId));
       const writes = (pipeline = new WritePipeline(lanes));
       let batch: ReadRow[] = [];
       const flush = async (): Promise<void> => {
@@ -344,6 +352,7 @@ export class ImportJobService {
       const code = err instanceof FileFormatError ? err.rule : err instanceof AppError ? err.code : 'internal';
       return this.finish(job, 'failed', Date.now() - started, undefined, { code, message: err instanceof Error ? err.message : String(err) }, committed.prefix());
     } finally {
+      if (granted > 0) laneBudget(this.deps.database).give(granted);
       await reader?.close().catch(() => undefined);
     }
   }

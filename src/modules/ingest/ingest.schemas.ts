@@ -28,7 +28,11 @@ export const importOptionsSchema = z.object({
   batchSize: z.number().int().min(1).max(10_000).optional(),
   /** `record`: one audit entry per changed record (as API writes); `batch`: one entry per committed batch. */
   auditMode: z.enum(['record', 'batch']).optional(),
-  /** Batches written at once on PostgreSQL, each on its own connection (default 2; PGlite always 1). */
+  /**
+   * Batches written at once on PostgreSQL, each on its own connection (default 2; PGlite, dry runs and match on
+   * arrival: 1). Imports running together get at most half the pool in total, each at least one; the job's
+   * `detected.writers` shows what its run got.
+   */
   writers: z.number().int().min(1).max(8).optional(),
 });
 export type ImportOptionsInput = z.input<typeof importOptionsSchema>;

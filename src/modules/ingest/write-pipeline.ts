@@ -62,9 +62,41 @@ export const DEFAULT_WRITERS = 2;
  * How many batches an import writes at once. One on PGlite (a single connection), for dry runs (they count
  * created/updated by the order they see keys in) and with match on arrival (its golden recomputation and
  * review tasks are not proven deadlock-free across two batches of one file); otherwise the requested
- * number, leaving one pooled connection for the rest of the server.
+ * number, leaving one pooled connection for the rest of the server. The LaneBudget then caps what all
+ * running imports take together.
  */
 export function writerLanes(requested: number | undefined, connections: number, opts: { dryRun: boolean; matchOnArrival: boolean }): number {
   if (opts.dryRun || opts.matchOnArrival) return 1;
   return Math.max(1, Math.min(requested ?? DEFAULT_WRITERS, connections - 1));
+}
+
+/**
+ * The write lanes of all imports running at once on one pool: at most half its connections in total, so
+ * API requests, the webhook worker and the audit sealer keep theirs whatever the imports ask for. Each job
+ * gets at least one lane (a job that cannot write cannot finish); a job keeps its lanes until it ends.
+ */
+export class LaneBudget {
+  private used = 0;
+
+  constructor(readonly total: number) {}
+
+  /** Lanes for a job wanting `wanted`: what is left of the budget, at least one. Give them back with `give`. */
+  take(wanted: number): number {
+    const n = Math.max(1, Math.min(wanted, this.total - this.used));
+    this.used += n;
+    return n;
+  }
+
+  give(lanes: number): void {
+    this.used -= lanes;
+  }
+}
+
+const budgets = new WeakMap<object, LaneBudget>();
+
+/** The process's lane budget for a database (its pool): half the connections, at least one. */
+export function laneBudget(database: { readonly connections: number }): LaneBudget {
+  let b = budgets.get(database);
+  if (!b) budgets.set(database, (b = new LaneBudget(Math.max(1, Math.floor(database.connections / 2)))));
+  return b;
 }
