@@ -1,6 +1,9 @@
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { expect, it } from 'vitest';
+import { committedPrefix } from '../../src/modules/ingest/committed-rows.js';
 import type { ImportJobView } from '../../src/modules/ingest/index.js';
+import { rows } from '../../src/platform/db/database.js';
 import { describeTiers } from '../support/tiers.js';
 import { CUSTOMER_DEFINITION, useIngestSystem } from './support/ingest-system.js';
 
@@ -263,6 +266,61 @@ describeTiers('import with batches in flight together', (tier) => {
     // Both ended: their lanes are back.
     const third = await run(s.file('budget-3.csv', 'id,first_name,last_name\nV1,A,L\n'), { source: 'conc-budget-3', writers: 8 });
     expect(writersOf(third)).toBe(tier === 'postgres' ? 2 : 1);
+  });
+
+  // Batch 2 commits first, holding the job row (a trigger sleeps in its counters update) while batch 1, done
+  // writing, waits for that row: batch 1's checkpoint must count batch 2's rows, committed while it waited.
+  it.skipIf(tier !== 'postgres')('the batch committing second advances the checkpoint over the batch that committed first', async () => {
+    const s = sys();
+    const src = await s.source('conc-checkpoint');
+    await s.query(`create or replace function test_slow_cp() returns trigger language plpgsql as $$
+      begin
+        if tg_table_name = 'source_records' then
+          if new.raw->>'first_name' = 'SlowCp1' then perform pg_sleep(1); end if;
+          if new.raw->>'first_name' = 'SlowCp3' then perform pg_sleep(2); end if;
+        elsif new.source_id = '${src}' and old.rows_read = 0 and new.rows_read > 0 then perform pg_sleep(1.5);
+        end if;
+        return new;
+      end $$`);
+    await s.query('create trigger test_slow_cp before insert on source_records for each row execute function test_slow_cp()');
+    await s.query('create trigger test_slow_cp after update on import_jobs for each row execute function test_slow_cp()');
+    try {
+      // Batch 3 (slow) keeps the run going while the checkpoint after batches 1 and 2 is read.
+      const importing = run(s.file('checkpoint.csv', 'id,first_name,last_name\nC1,SlowCp1,L\nC2,B,L\nC3,C,L\nC4,D,L\nC5,SlowCp3,L\nC6,F,L\n'), { source: 'conc-checkpoint' });
+      let seen: { rows_read: number; checkpoint_row: number } | undefined;
+      for (;;) {
+        [seen] = await s.query<{ rows_read: number; checkpoint_row: number }>('select rows_read, checkpoint_row from import_jobs where source_id = $1', [src]);
+        if (seen && seen.rows_read >= 4) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(seen).toEqual({ rows_read: 4, checkpoint_row: 4 });
+      const job = await importing;
+      expect(job.counters.created).toBe(6);
+      expect(job.checkpointRow).toBe(6);
+    } finally {
+      await s.query('drop trigger test_slow_cp on source_records; drop trigger test_slow_cp on import_jobs');
+    }
+  });
+
+  it('the committed prefix merges the checkpoint and ranges from row 1 up to the first gap', async () => {
+    const s = sys();
+    await s.source('conc-prefix');
+    const { job } = await s.ingest.jobs.prepare(s.admin, { path: s.file('prefix.csv', 'id,first_name,last_name\nQ1,A,L\n'), name: 'prefix.csv' }, s.ingest.parseOptions({ source: 'conc-prefix' }));
+    const prefix = async (checkpoint: number, ranges: [number, number][]): Promise<number> => {
+      await s.query('delete from import_job_batches where job_id = $1', [job.id]);
+      await s.query('update import_jobs set checkpoint_row = $2 where id = $1', [job.id, checkpoint]);
+      for (const [first, last] of ranges) await s.query('insert into import_job_batches (job_id, first_row, last_row) values ($1, $2, $3)', [job.id, first, last]);
+      const [r] = await rows<{ p: number }>(s.database.db, sql`select ${committedPrefix(job.id)} as p`);
+      return Number(r!.p);
+    };
+    expect(await prefix(0, [])).toBe(0);
+    expect(await prefix(0, [[3, 4]])).toBe(0);
+    expect(await prefix(0, [[1, 2], [5, 6]])).toBe(2);
+    expect(await prefix(0, [[1, 2], [3, 4], [5, 6]])).toBe(6);
+    expect(await prefix(4, [[3, 4], [7, 8]])).toBe(4);
+    expect(await prefix(4, [[5, 6], [2, 3], [7, 9]])).toBe(9);
+    // A range extended row by row over a later one, and ranges inside one another.
+    expect(await prefix(0, [[1, 10], [4, 6], [11, 12], [14, 15]])).toBe(12);
   });
 
   it('resume skips exactly the rows of batches that committed after an uncommitted one', async () => {

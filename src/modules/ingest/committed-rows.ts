@@ -1,10 +1,13 @@
+import type { SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+
 /** An inclusive range of input row numbers (1 = first data row). */
 export type RowRange = { first: number; last: number };
 
 /**
- * The input rows of a job known to be committed: the checkpoint prefix plus the ranges of batches that
- * committed out of order. Answers whether a row can be skipped on resume and the contiguous prefix
- * ("every row up to here is committed") that `checkpoint_row` shows.
+ * The input rows of a job known to be committed: the checkpoint prefix plus the ranges of committed batches
+ * (import_job_batches). Answers whether a row can be skipped on resume and the contiguous prefix ("every row
+ * up to here is committed") a run ends with; batches advance `checkpoint_row` with `committedPrefix`.
  */
 export class CommittedRows {
   // Sorted, disjoint and not adjacent (merged on every add).
@@ -46,4 +49,19 @@ function merge(list: RowRange[]): RowRange[] {
     else out.push({ ...r });
   }
   return out;
+}
+
+/**
+ * The job's contiguous committed prefix as SQL: the checkpoint and the ranges in import_job_batches that
+ * this statement sees, merged from row 1 until the first gap (a range starting past everything before it).
+ */
+export function committedPrefix(jobId: string): SQL {
+  return sql`(select coalesce(max(y.last_row), 0) from (
+      select x.last_row, bool_or(x.first_row > coalesce(x.reach, 0) + 1) over (order by x.first_row, x.last_row rows unbounded preceding) as gap
+      from (
+        select r.first_row, r.last_row, max(r.last_row) over (order by r.first_row, r.last_row rows between unbounded preceding and 1 preceding) as reach
+        from (select first_row, last_row from import_job_batches where job_id = ${jobId}
+              union all select 1, checkpoint_row from import_jobs where id = ${jobId} and checkpoint_row > 0) r
+      ) x
+    ) y where not y.gap)`;
 }

@@ -22,7 +22,7 @@ import type { SourceRow, SourcesService } from '../sources/index.js';
 import { buildMapping, describeMapping, MappingError } from './column-mapping.js';
 import { openCsv, sniffDelimiter } from './csv.reader.js';
 import type { RowRange } from './committed-rows.js';
-import { CommittedRows } from './committed-rows.js';
+import { CommittedRows, committedPrefix } from './committed-rows.js';
 import { conflictKeys, heldKeys, inheritedKeys } from './conflict-keys.js';
 import type { FileProbe } from './file-probe.js';
 import { probeFile } from './file-probe.js';
@@ -521,8 +521,9 @@ class BatchSink {
 
   /**
    * Quarantine rows, the batch's row range, then the job's counters: last, because concurrent batches
-   * serialize on the job row's lock until commit. The checkpoint advances to the contiguous prefix of
-   * the batches known committed plus this one (correct as soon as this transaction commits).
+   * serialize on the job row's lock until commit. The checkpoint advances to the contiguous prefix of the
+   * ranges in import_job_batches, read once the lock is held, so it counts every batch committed before
+   * this one (correct as soon as this transaction commits).
    */
   private async save(tx: Tx, quarantine: QuarantineRow[], c: Counters, range: RowRange, bytesRead: number): Promise<JobRow> {
     if (quarantine.length > 0) {
@@ -538,10 +539,12 @@ class BatchSink {
       .insert(importJobBatches)
       .values({ jobId: this.job.id, firstRow: range.first, lastRow: range.last })
       .onConflictDoUpdate({ target: [importJobBatches.jobId, importJobBatches.firstRow], set: { lastRow: sql`greatest(${importJobBatches.lastRow}, excluded.last_row)` } });
+    // Lock first: a statement waiting for the lock would read the ranges as they were before it waited.
+    await tx.execute(sql`select 1 from import_jobs where id = ${this.job.id} for no key update`);
     const [row] = await tx
       .update(importJobs)
       .set({
-        checkpointRow: sql`greatest(${importJobs.checkpointRow}, ${this.committed.prefix(range)})`,
+        checkpointRow: sql`greatest(${importJobs.checkpointRow}, ${committedPrefix(this.job.id)})`,
         bytesRead: sql`greatest(${importJobs.bytesRead}, ${bytesRead})`,
         rowsRead: sql`${importJobs.rowsRead} + ${c.read}`,
         rowsCreated: sql`${importJobs.rowsCreated} + ${c.created}`,

@@ -64,10 +64,15 @@ export const importJobView = z.object({
   fileSize: z.number(),
   sha256: z.string(),
   counters: countersView,
+  /** Every input row up to this one is committed; rows after it may be committed too (batches commit out of order). */
   checkpointRow: z.number().int(),
-  /** Share of the file read, 0..1. */
+  /**
+   * Share of the file read, 0..1: how far the furthest committed batch had read, so while batches are in flight
+   * (or after an earlier one failed) it may run ahead of the committed rows; exact once the job completed.
+   */
   progress: z.number(),
   rowsPerSecond: z.number(),
+  /** Estimated from `progress`, as approximate as it during a run. */
   etaSeconds: z.number().nullable(),
   detected: z.record(z.string(), z.unknown()).nullable(),
   warnings: z.array(z.string()),
