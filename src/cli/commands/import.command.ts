@@ -81,7 +81,7 @@ export function registerImportCommand(program: Command): void {
     .option('--encoding <label>', 'text encoding (default: UTF-8 when valid, else Windows-1252)')
     .option('--sheet <name>', 'XLSX worksheet (default: the first)')
     .option('--date-format <attr=format>', 'date format of an attribute, e.g. birth_date=DD/MM/YYYY (repeatable)', pair, {})
-    .option('--batch-size <rows>', 'rows per transaction (default 2000)', positiveInt)
+    .option('--batch-size <rows>', 'rows per transaction (default 5000)', positiveInt)
     .option('--audit-mode <mode>', 'record: one audit entry per changed record; batch: one per committed batch', (v) => {
       if (v !== 'record' && v !== 'batch') throw new InvalidArgumentError('use record or batch.');
       return v;
