@@ -26,6 +26,8 @@ type ImportFlags = {
   dateFormat: Record<string, string>;
   batchSize?: number;
   auditMode?: 'record' | 'batch';
+  writers?: number;
+  match: boolean;
   report?: string;
   json?: boolean;
   progress: boolean;
@@ -86,6 +88,8 @@ export function registerImportCommand(program: Command): void {
       if (v !== 'record' && v !== 'batch') throw new InvalidArgumentError('use record or batch.');
       return v;
     })
+    .option('--writers <n>', 'batches written at once on PostgreSQL (1-8, default 2; one on PGlite and with match on arrival)', positiveInt)
+    .option('--no-match', 'skip match on arrival (bulk load: each new record gets its own customer; run `custodian rematch` afterwards)')
     .option('--report <path>', 'write the quarantine report CSV here')
     .option('--no-progress', 'no progress output on stderr')
     .option('--json', 'print the job summary as JSON on stdout')
@@ -120,6 +124,8 @@ export function registerImportCommand(program: Command): void {
               dateFormats: Object.keys(flags.dateFormat).length ? flags.dateFormat : undefined,
               batchSize: flags.batchSize,
               auditMode: flags.auditMode,
+              writers: flags.writers,
+              ...(flags.match ? {} : { matchOnArrival: false }),
             },
             progress?.update,
           );

@@ -58,6 +58,8 @@ type StoredOptions = {
   auditMode: 'record' | 'batch';
   /** Batches written at once on PostgreSQL (default 2); see writerLanes. */
   writers?: number;
+  /** Present (false) only when the import skips match on arrival, so earlier jobs keep their identity hash. */
+  matchOnArrival?: false;
 };
 
 export type FileRef = { path: string; name: string };
@@ -241,6 +243,7 @@ export class ImportJobService {
     if (opts.key) out.key = opts.key;
     if (opts.dateFormats) out.dateFormats = opts.dateFormats;
     if (opts.writers !== undefined) out.writers = opts.writers;
+    if (opts.matchOnArrival === false) out.matchOnArrival = false;
     return out;
   }
 
@@ -295,6 +298,9 @@ export class ImportJobService {
       const [source] = [...(await this.deps.sources.byIds([job.sourceId])).values()];
       if (!source) throw new FileFormatError('unknown_source', `source ${job.sourceId} no longer exists`);
       const ctx: WriteContext & { dateFormats?: Record<string, string> } = { ...(await this.deps.records.writeContext(source)), dateFormats: o.dateFormats, verifiedBy: 'import-rule' };
+      // A bulk load without match on arrival: each new record keeps its own customer until a re-match.
+      const skipMatch = o.matchOnArrival === false && ctx.customerAssigner?.withoutMatching !== undefined;
+      if (skipMatch) ctx.customerAssigner = ctx.customerAssigner!.withoutMatching!();
       reader = await this.open(job.filePath, o);
       const mapping = reader.headers ? buildMapping(reader.headers, ctx.definition, { map: o.map, key: o.key }) : null;
       const mapper = new RowMapper(ctx.definition, reader.headers, mapping, { map: o.map, key: o.key, strictColumns: o.format === 'csv' });
@@ -304,7 +310,7 @@ export class ImportJobService {
       const rules = job.dryRun ? null : await loadRules(db, source.schemaId, ctx.definition);
       // Pipeline: while batches are written (the database works, on up to `lanes` connections), the next
       // one is read, mapped, validated and standardized (Node works).
-      const wanted = writerLanes(o.writers, this.deps.database.connections, { dryRun: job.dryRun, matchOnArrival: ctx.customerAssigner !== undefined });
+      const wanted = writerLanes(o.writers, this.deps.database.connections, { dryRun: job.dryRun, matchOnArrival: ctx.customerAssigner !== undefined && !skipMatch });
       const lanes = (granted = laneBudget(this.deps.database).take(wanted));
       // The lanes this run writes with, for the job view (the budget may grant fewer than asked).
       await db

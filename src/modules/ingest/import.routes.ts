@@ -23,7 +23,7 @@ export type IngestRouteOptions = {
   maxUploadBytes?: number;
 };
 
-const MULTIPART_FIELDS = new Set(['source', 'schema', 'mode', 'dryRun', 'force', 'map', 'key', 'format', 'delimiter', 'encoding', 'sheet', 'dateFormats', 'batchSize', 'auditMode']);
+const MULTIPART_FIELDS = new Set(['source', 'schema', 'mode', 'dryRun', 'force', 'map', 'key', 'format', 'delimiter', 'encoding', 'sheet', 'dateFormats', 'batchSize', 'auditMode', 'writers', 'matchOnArrival']);
 
 /**
  * Import and quarantine routes. Registers @fastify/multipart in its own encapsulated scope, so the rest
@@ -135,8 +135,8 @@ async function fromMultipart(req: FastifyRequest, ingest: IngestService) {
 /** Multipart fields are strings: booleans, numbers and `col=attr,…` (or JSON) maps are converted. */
 function normaliseFields(f: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...f };
-  for (const k of ['dryRun', 'force']) if (typeof out[k] === 'string') out[k] = out[k] === 'true' || out[k] === '1';
-  if (typeof out.batchSize === 'string') out.batchSize = Number(out.batchSize);
+  for (const k of ['dryRun', 'force', 'matchOnArrival']) if (typeof out[k] === 'string') out[k] = out[k] === 'true' || out[k] === '1';
+  for (const k of ['batchSize', 'writers']) if (typeof out[k] === 'string') out[k] = Number(out[k]);
   for (const k of ['map', 'dateFormats']) if (typeof out[k] === 'string') out[k] = parsePairs(out[k] as string);
   return out;
 }

@@ -34,6 +34,12 @@ export const importOptionsSchema = z.object({
    * `detected.writers` shows what its run got.
    */
   writers: z.number().int().min(1).max(8).optional(),
+  /**
+   * `false`: this import skips match on arrival (an initial or bulk load): every new valid record gets its own
+   * customer with its golden record, and on PostgreSQL batches are written in parallel; run a re-match afterwards
+   * (`custodian rematch`) to link and review the duplicates. Default true: each record is matched as it is written.
+   */
+  matchOnArrival: z.boolean().optional(),
 });
 export type ImportOptionsInput = z.input<typeof importOptionsSchema>;
 export type ImportOptions = z.output<typeof importOptionsSchema>;

@@ -86,6 +86,8 @@ export type WrittenRecord = { id: string; key: string; version: number; values: 
 export type CustomerAssigner = {
   assign(tx: Tx, ctx: WriteContext, records: AssignableRecord[]): Promise<Map<string, string>>;
   afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<DomainEvent[]>;
+  /** The same strategy without matching (bulk loads): every new record keeps its new customer, whose derived state still follows. */
+  withoutMatching?(): CustomerAssigner;
 };
 
 type Planned = {

@@ -153,12 +153,7 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       }
       const phase = phaseTimer(stats);
       // The schema's settings and attributes are known here, and customers created by this batch have nothing stored to read.
-      const settings = p?.settings ?? (await loadSettings(tx, ctx.source.schemaId));
-      await recomputeGolden(tx, written.map((w) => w.customerId), {
-        schemas: new Map([[ctx.source.schemaId, { settings, attributes: ctx.definition.attributes.map((a) => a.name) }]]),
-        fresh: new Set(written.filter((w) => w.newCustomer).map((w) => w.customerId)),
-        sole: soleRecords(ctx, written),
-      });
+      await recomputeWritten(tx, ctx, written, p?.settings);
       phase('golden');
       const events: DomainEvent[] = [];
       if (p && p.tasks.length > 0 && p.entry) {
@@ -182,6 +177,30 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       phase('tasks');
       return events;
     },
+
+    // A bulk load that skips matching (import option matchOnArrival: false) still gives every customer it
+    // touches its golden record; the warm index reads the new records from the outbox when next used.
+    withoutMatching(): CustomerAssigner {
+      return {
+        assign: async () => new Map<string, string>(),
+        afterWrite: async (tx: Tx, ctx: WriteContext, written: WrittenRecord[]) => {
+          const t0 = performance.now();
+          if (written.length > 0) await recomputeWritten(tx, ctx, written);
+          stats.afterWriteMs += performance.now() - t0;
+          return [];
+        },
+      };
+    },
   };
   return matcher;
+}
+
+/** Golden records of the customers a write touched; customers it created have nothing stored to read. */
+async function recomputeWritten(tx: Tx, ctx: WriteContext, written: WrittenRecord[], known?: GoldenSettings): Promise<void> {
+  const settings = known ?? (await loadSettings(tx, ctx.source.schemaId));
+  await recomputeGolden(tx, written.map((w) => w.customerId), {
+    schemas: new Map([[ctx.source.schemaId, { settings, attributes: ctx.definition.attributes.map((a) => a.name) }]]),
+    fresh: new Set(written.filter((w) => w.newCustomer).map((w) => w.customerId)),
+    sole: soleRecords(ctx, written),
+  });
 }
