@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Actor } from '../../src/platform/auth/actor.js';
 import { describeTiers } from '../support/tiers.js';
 import { setupSources, useGoldenSystem } from './golden-system.js';
