@@ -25,6 +25,7 @@ import { migrateDatabase, openDatabase, type Database } from '../src/platform/db
 import { createServices } from '../src/server/services.js';
 import { startPostgres } from '../test/support/postgres-server.js';
 import { machineLine, writeBenchSection } from './lib/bench-doc.js';
+import { GENERATED_SCHEMA } from './lib/generated-schema.js';
 
 type ImportResult = {
   rows: number;
@@ -42,26 +43,6 @@ type ImportResult = {
 };
 type PhaseResult = { rows: number; readMapPerSecond: number; preparePerSecond: number; maxRssMiB: number };
 
-// The generator's columns, one attribute each (CSV headers map by name).
-const SCHEMA = {
-  attributes: [
-    { name: 'customer_id', type: 'identifier', privacy: 'public' },
-    { name: 'first_name', type: 'text', required: true, privacy: 'public' },
-    { name: 'middle_name', type: 'text', privacy: 'public' },
-    { name: 'last_name', type: 'text', required: true, privacy: 'public' },
-    { name: 'date_of_birth', type: 'date', privacy: 'sensitive' },
-    { name: 'gender', type: 'text', privacy: 'personal' },
-    { name: 'email', type: 'email', privacy: 'personal' },
-    { name: 'phone', type: 'phone', privacy: 'personal' },
-    { name: 'street', type: 'text', privacy: 'personal' },
-    { name: 'city', type: 'text', privacy: 'public' },
-    { name: 'postcode', type: 'text', privacy: 'personal' },
-    { name: 'state', type: 'text', privacy: 'public' },
-    { name: 'country', type: 'country', privacy: 'public' },
-    { name: 'loyalty_card', type: 'identifier', privacy: 'public' },
-  ],
-  defaultRegion: 'US',
-};
 const BATCH = 5000;
 
 const load = (): string =>
@@ -75,7 +56,7 @@ async function importChild(file: string, target: string, match: boolean, writers
   await migrateDatabase(database);
   const services = createServices(database, { sessionTtlHours: 12 }, { matchOnArrival: match });
   const actor = Actor.system('bench');
-  await services.schemas.create(actor, { name: 'bench_customer', definition: SCHEMA }).catch(() => undefined);
+  await services.schemas.create(actor, { name: 'bench_customer', definition: GENERATED_SCHEMA }).catch(() => undefined);
   const source = `bench_${Date.now()}`;
   const loadBefore = load();
   const sampler = database.kind === 'postgres' && process.env.BENCH_LOCKS === '1' ? sampleJobRowWaits(database) : null;
@@ -136,7 +117,7 @@ function sampleJobRowWaits(database: Database): { stop(): Promise<number> } {
 
 /** Child: the CPU phases alone, in batches as the importer runs them (no database). */
 async function phaseChild(file: string): Promise<void> {
-  const definition = schemaDefinitionSchema.parse(SCHEMA);
+  const definition = schemaDefinitionSchema.parse(GENERATED_SCHEMA);
   const compiled = compileSchema(definition);
   const rules = resolveRules(definition, null);
   const ctx = { source: { defaultRegion: null }, definition, compiled, verifiedBy: 'import-rule' } as unknown as WriteContext;

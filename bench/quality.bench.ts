@@ -156,7 +156,7 @@ async function main(): Promise<void> {
       'quality',
       `## Data quality (\`npm run bench:quality\`)
 
-${machineLine()}; PostgreSQL from \`startPostgres()\` (fsync off), ${Number(records).toLocaleString()} generated US customers (5 % with injected errors), 13 attributes, \`source_records\` ${size}.
+${machineLine()}; PostgreSQL 15 ${process.env.CUSTODIAN_TEST_DATABASE_URL ? 'at CUSTODIAN_TEST_DATABASE_URL' : 'from startPostgres() (fsync off)'}, ${Number(records).toLocaleString()} generated US customers (5 % with injected errors), 13 attributes, \`source_records\` ${size}.
 
 | Step | Figure |
 | --- | --- |

@@ -19,6 +19,7 @@ import { Actor } from '../src/platform/auth/actor.js';
 import { migrateDatabase, openDatabase, rows, type Database, type Tx } from '../src/platform/db/database.js';
 import { createServices, type Services } from '../src/server/services.js';
 import { startPostgres } from '../test/support/postgres-server.js';
+import { GENERATED_SCHEMA } from './lib/generated-schema.js';
 
 type Writer = typeof writeRecordBatch;
 
@@ -26,25 +27,6 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // The files whose baseline versions are compared; imports between them stay within the baseline copy.
 const OWNED = ['src/modules/records/record-writer.ts', 'src/modules/records/search-terms.ts', 'src/platform/events/outbox.ts'];
 const WARM = 200;
-const SCHEMA = {
-  attributes: [
-    { name: 'customer_id', type: 'identifier', privacy: 'public' },
-    { name: 'first_name', type: 'text', required: true, privacy: 'public' },
-    { name: 'middle_name', type: 'text', privacy: 'public' },
-    { name: 'last_name', type: 'text', required: true, privacy: 'public' },
-    { name: 'date_of_birth', type: 'date', privacy: 'sensitive' },
-    { name: 'gender', type: 'text', privacy: 'personal' },
-    { name: 'email', type: 'email', privacy: 'personal' },
-    { name: 'phone', type: 'phone', privacy: 'personal' },
-    { name: 'street', type: 'text', privacy: 'personal' },
-    { name: 'city', type: 'text', privacy: 'public' },
-    { name: 'postcode', type: 'text', privacy: 'personal' },
-    { name: 'state', type: 'text', privacy: 'public' },
-    { name: 'country', type: 'country', privacy: 'public' },
-    { name: 'loyalty_card', type: 'identifier', privacy: 'public' },
-  ],
-  defaultRegion: 'US',
-};
 
 /** The baseline revision's writer, copied to a temporary directory with its imports pointing at the working tree. */
 async function loadBaseline(rev: string, dir: string): Promise<Writer> {
@@ -111,7 +93,7 @@ async function main(): Promise<void> {
     await migrateDatabase(database);
     const services: Services = createServices(database, { sessionTtlHours: 12 }, { matchOnArrival: false });
     const actor = Actor.system('bench');
-    await services.schemas.create(actor, { name: 'bench_customer', definition: SCHEMA });
+    await services.schemas.create(actor, { name: 'bench_customer', definition: GENERATED_SCHEMA });
     const writers: [string, Writer][] = [
       ['baseline', await loadBaseline(process.env.BENCH_BASELINE ?? 'HEAD', dir)],
       ['current', writeRecordBatch],

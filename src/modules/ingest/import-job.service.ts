@@ -7,6 +7,7 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Database, Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
+import { hasSqlState } from '../../platform/db/sql-state.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { newId } from '../../platform/ids.js';
 import { JobQueue } from '../../platform/jobs/index.js';
@@ -414,7 +415,7 @@ class BatchSink {
       } catch (err) {
         // Two batches in flight can deadlock on rows they share indirectly (a customer of two records):
         // the server aborts one; written again it goes through.
-        if (attempt < DEADLOCK_RETRIES && isDeadlock(err)) continue;
+        if (attempt < DEADLOCK_RETRIES && hasSqlState(err, DEADLOCK)) continue;
         if (mapped.length === 1 || this.job.dryRun) throw err;
         break;
       }
@@ -669,10 +670,5 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** A deadlock (40P01) reported by PostgreSQL, possibly wrapped by drizzle. */
-function isDeadlock(err: unknown): boolean {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
-    if (e.code === '40P01') return true;
-  }
-  return false;
-}
+// 40P01 deadlock_detected.
+const DEADLOCK = new Set(['40P01']);

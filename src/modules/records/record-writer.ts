@@ -278,7 +278,7 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
       from written w`);
     await refreshUniqueClaims(tx, ctx, valid);
     await audit.appendMany(tx, actor, changed.map((p) => auditEntry(p)));
-    const written = changed.filter((p) => p.status === 'valid').map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values ?? {}, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
+    const written = valid.map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values ?? {}, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
     const more = ctx.customerAssigner && written.length > 0 ? await ctx.customerAssigner.afterWrite(tx, ctx, written) : [];
     await emitEvents(tx, more);
   }

@@ -1,8 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { Database, Executor } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
-import { schemas as schemaHeads, sources as sourceTable } from '../../platform/db/schema.js';
 import { emitEvents } from '../../platform/events/outbox.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { parseOrThrow } from '../../platform/errors/zod-details.js';
@@ -30,8 +29,6 @@ export type SchemaFailure = { recordId: string; sourceId: string; sourceKey: str
 /** Source records: validated writes with full version history, quarantine of rejected records, reads. */
 export class RecordsService {
   private readonly compiledByRegion = new Map<string, CompiledSchema>();
-  /** Schema head versions read together with a source for one write (see sourceForWrite). */
-  private readonly knownHead = new WeakMap<SourceRow, number>();
 
   constructor(
     private readonly database: Database,
@@ -81,11 +78,11 @@ export class RecordsService {
       seen.add(r.key);
     }
     const { results, definition, source } = await this.database.db.transaction(async (tx) => {
-      const source = await this.sourceForWrite(actor, sourceRef, tx);
+      const { source, schemaVersion } = await this.sources.resolveWithSchemaHead(actor, sourceRef, tx);
       if (source.archivedAt) throw AppError.conflict(`Source ${source.name} is archived; unarchive it to write records`);
       // A restricted customer's records are frozen (GDPR Art. 18); checked in the transaction that writes.
       await assertKeysNotRestricted(tx, source.id, batch.map((r) => r.key));
-      const ctx = await this.writeContext(source, tx);
+      const ctx = await this.writeContext(source, tx, schemaVersion);
       return { results: await writeRecords(tx, this.audit, actor, ctx, batch), definition: ctx.definition, source };
     });
     // Masked with the version the records were written with (no second read of the schema's head).
@@ -94,26 +91,11 @@ export class RecordsService {
   }
 
   /**
-   * The source (id or name, within the actor's business areas, like SourcesService.resolve) and its schema's
-   * current version in one statement of the write's transaction: every statement of a write costs a round
-   * trip, and a batch of API writes has few records to share it.
+   * Validation context of a source's current schema version (`schemaVersion` when the caller has just read
+   * it, e.g. with SourcesService.resolveWithSchemaHead), with the source's phone region applied.
    */
-  private async sourceForWrite(actor: Actor, ref: string, tx: Executor): Promise<SourceRow> {
-    const [row] = await tx
-      .select({ source: sourceTable, head: schemaHeads.currentVersion })
-      .from(sourceTable)
-      .innerJoin(schemaHeads, eq(schemaHeads.id, sourceTable.schemaId))
-      .where(sql`${sourceTable.id} = ${ref} or ${sourceTable.name} = ${ref}`);
-    if (!row || !actor.inArea(row.source.businessAreaId)) throw AppError.notFound('Source', ref);
-    this.knownHead.set(row.source, row.head);
-    return row.source;
-  }
-
-  /** Validation context of a source's current schema version, with the source's phone region applied. */
-  async writeContext(source: SourceRow, ex?: Executor): Promise<WriteContext> {
-    // A source read by sourceForWrite in this transaction comes with its schema's head version.
-    const head = this.knownHead.get(source);
-    const v = head === undefined ? await this.schemas.currentVersionOf(source.schemaId, ex) : await this.schemas.loadVersion(source.schemaId, head, ex);
+  async writeContext(source: SourceRow, ex?: Executor, schemaVersion?: number): Promise<WriteContext> {
+    const v = schemaVersion === undefined ? await this.schemas.currentVersionOf(source.schemaId, ex) : await this.schemas.loadVersion(source.schemaId, schemaVersion, ex);
     let compiled = v.compiled;
     if (source.defaultRegion && source.defaultRegion !== v.definition.defaultRegion) {
       const key = `${v.schemaId}@${v.version}@${source.defaultRegion}`;

@@ -9,6 +9,7 @@ import type { GovernanceService } from '../governance/index.js';
 import type { SchemasService } from '../schemas/index.js';
 import type { SourceView } from './sources.schemas.js';
 import { createSourceBody, updateSourceBody } from './sources.schemas.js';
+import { schemas as schemaHeads } from '../schemas/schemas.tables.js';
 import { sources } from './sources.tables.js';
 
 export type SourceRow = typeof sources.$inferSelect;
@@ -99,6 +100,20 @@ export class SourcesService {
       .from(sources)
       .where(sql`${sources.id} = ${idOrName} or ${sources.name} = ${idOrName}`);
     if (!row || !actor.inArea(row.businessAreaId)) throw AppError.notFound('Source', idOrName);
+    return row;
+  }
+
+  /**
+   * `resolve` plus the source's schema's current version, in one statement (of the caller's transaction):
+   * a write needs both, and every statement of a write costs a round trip.
+   */
+  async resolveWithSchemaHead(actor: Actor, idOrName: string, ex?: Executor): Promise<{ source: SourceRow; schemaVersion: number }> {
+    const [row] = await (ex ?? this.database.db)
+      .select({ source: sources, schemaVersion: schemaHeads.currentVersion })
+      .from(sources)
+      .innerJoin(schemaHeads, eq(schemaHeads.id, sources.schemaId))
+      .where(sql`${sources.id} = ${idOrName} or ${sources.name} = ${idOrName}`);
+    if (!row || !actor.inArea(row.source.businessAreaId)) throw AppError.notFound('Source', idOrName);
     return row;
   }
 

@@ -89,7 +89,7 @@ export class StewardshipService {
   attachToRecords(): void {
     const assigner = createArrivalMatcher(this.indexes, this.arrivalStats);
     const original = this.records.writeContext.bind(this.records);
-    this.records.writeContext = async (source, ex) => ({ ...(await original(source, ex)), customerAssigner: assigner });
+    this.records.writeContext = async (source, ex, schemaVersion) => ({ ...(await original(source, ex, schemaVersion)), customerAssigner: assigner });
   }
 
   // ---- review tasks ----

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { hasSqlState } from '../db/sql-state.js';
 import { AppError, type ErrorDetail } from '../errors/app-error.js';
 
 type ErrorBody = { error: { code: string; message: string; details: ErrorDetail[]; requestId: string } };
@@ -50,9 +51,5 @@ export function notFoundHandler(req: FastifyRequest, reply: FastifyReply): void 
 const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
 
 function isUnstorableText(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && UNSTORABLE_TEXT.has(code)) return true;
-  }
-  return false;
+  return hasSqlState(err, UNSTORABLE_TEXT);
 }
