@@ -4,14 +4,19 @@
 // Usage: npm run bench:golden [-- --records 1000000 --single 500 --events 300]   (node --expose-gc for the memory figure)
 // `--stored N` skips the import: N customers are seeded set-based (see seedStored) and the single writes and
 // webhooks are measured against them (the 1,000,000-stored single-write target without a 30-minute import).
-// `--profile FILE.cpuprofile` writes a CPU profile of the single-write phase alone.
-import { writeFileSync } from 'node:fs';
+// `--profile FILE.cpuprofile` writes a CPU profile of the single-write phase alone, `--profile-import FILE` one of
+// the import. `--via import` imports the same records as a CSV file through the import job (ImportJobService,
+// batches of `--batch`, default 5,000, one batch audit entry each: the batch path of issue 5) instead of
+// RecordsService.writeMany in batches of 1,000 (the API's batch route). The import line also gives the CPU
+// seconds Node and PostgreSQL spent during it, so an idle core shows.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { GeneratedCustomer } from '../src/devtools/generator/index.js';
-import { generateAnnotatedCustomers, generateCustomers } from '../src/devtools/generator/index.js';
+import { csvField, generateAnnotatedCustomers, generateCustomers } from '../src/devtools/generator/index.js';
 import { computeGolden, loadSettings } from '../src/modules/golden/index.js';
 import { createGoldenServices } from '../src/modules/golden/golden.wiring.js';
 import { loadRules } from '../src/modules/quality/rules.js';
@@ -34,6 +39,8 @@ const RECORDS = STORED === null ? Number(args.get('records') ?? 1_000_000) : 0;
 const SINGLE = Number(args.get('single') ?? 500);
 const EVENTS = Number(args.get('events') ?? 300);
 const BATCH = 1000;
+const VIA_IMPORT = args.get('via') === 'import';
+const IMPORT_BATCH = Number(args.get('batch') ?? 5000);
 // `--doc 0` leaves docs/benchmarks.md alone (profiling runs at other sizes); so does `--stored`.
 const WRITE_DOC = args.get('doc') !== '0' && !args.has('stored');
 
@@ -180,12 +187,38 @@ async function main(): Promise<void> {
         for (const a of { [Symbol.iterator]: () => stream }) yield a.customer;
       })();
     }
+    // --via import: the same records as a CSV file (written before the clock starts).
+    const csvDir = VIA_IMPORT && RECORDS > 0 ? mkdtempSync(join(tmpdir(), 'bench-golden-')) : null;
+    const csvPath = csvDir ? join(csvDir, 'customers.csv') : '';
+    if (csvDir) {
+      const names = DEFINITION.attributes.map((a) => a.name);
+      const lines = [['key', ...names].join(',')];
+      for (let n = 0; n < RECORDS; n++) {
+        const v = values(gen.next().value!);
+        lines.push([`K${n}`, ...names.map((a) => csvField(String(v[a] ?? '')))].join(','));
+      }
+      writeFileSync(csvPath, `${lines.join('\n')}\n`);
+    }
+    const importProfiler = args.get('profile-import') ? new Session() : null;
+    if (importProfiler) {
+      importProfiler.connect();
+      await importProfiler.post('Profiler.enable');
+      await importProfiler.post('Profiler.start');
+    }
+    const pgCpu0 = await postgresCpuSeconds(database);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let batch: { key: string; values: Record<string, unknown> }[] = [];
     let n = 0;
     let lastLog = t0;
+    if (csvDir) {
+      const job = await services.ingest.importFile(actor, csvPath, { source: 'crm', batchSize: IMPORT_BATCH });
+      written = job.counters.created + job.counters.updated;
+      if (job.state !== 'completed' || job.counters.rejected > 0) throw new Error(`import ${job.state}: ${JSON.stringify(job.counters)}`);
+      rmSync(csvDir, { recursive: true, force: true });
+    }
     // next() rather than for…of: breaking out of for…of would close the generator needed below.
-    while (n < RECORDS) {
+    while (!csvDir && n < RECORDS) {
       const c = gen.next().value!;
       batch.push({ key: `K${n++}`, values: values(c) });
       if (batch.length === BATCH) {
@@ -203,10 +236,22 @@ async function main(): Promise<void> {
       written += batch.length;
     }
     const importS = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const pgCpuS = (await postgresCpuSeconds(database)) - pgCpu0;
+    if (importProfiler) {
+      const { profile } = await importProfiler.post('Profiler.stop');
+      writeFileSync(args.get('profile-import')!, JSON.stringify(profile));
+      importProfiler.disconnect();
+    }
+    const cpuLine = `Node CPU ${fmt((cpu.user + cpu.system) / 1e6)} s, PostgreSQL CPU ${fmt(pgCpuS)} s of ${fmt(importS)} s wall`;
     // A copy of the phase times too: the single writes below keep adding to the live counters.
     const stats = { ...g.stewardship.arrivalStats, phaseMs: { ...g.stewardship.arrivalStats.phaseMs } };
     const [customers] = await database.raw<{ n: number }>(`select count(*)::int as n from customers where status = 'active'`);
-    if (STORED === null) log(`imported ${written} in ${fmt(importS)} s`);
+    if (STORED === null) log(`imported ${written} in ${fmt(importS)} s (${fmt(written / importS)} records/s) ${VIA_IMPORT ? `via the import job, batches of ${IMPORT_BATCH}` : `via writeMany, batches of ${BATCH}`}; ${cpuLine}`);
+    if (STORED === null) {
+      const ph = stats.phaseMs ?? {};
+      log(`outcome ${Number(customers!.n)} active customers, ${stats.autoLinked} auto-linked, ${stats.reviewTasks} review tasks; phases ${(['setup', 'lock', 'index', 'score', 'confirm', 'golden', 'tasks'] as const).map((k) => `${k} ${fmt((ph[k] ?? 0) / 1000)} s`).join(', ')}; assign ${fmt(stats.assignMs / 1000)} s, afterWrite ${fmt(stats.afterWriteMs / 1000)} s`);
+    }
 
     // 2. Cold start: building the warm index from the stored records (what a server restart costs).
     // With --stored the index was never built: the first write also trains the bootstrap model.
@@ -291,7 +336,7 @@ async function main(): Promise<void> {
       '| --- | --- | --- |',
       ...(STORED === null
         ? [
-            `| import with match on arrival, batches of 1,000 (records writer + warm MatchIndex + review tasks + golden recompute) | ${fmt(written)} records in ${fmt(importS)} s = ${fmt(perSec)} records/s (1,000,000 would take ≈ ${fmt(1_000_000 / perSec / 60)} min) | 1,000,000 ≤ 5 min |`,
+            `| import with match on arrival, ${VIA_IMPORT ? `import job, batches of ${fmt(IMPORT_BATCH)}` : 'batches of 1,000'} (records writer + warm MatchIndex + review tasks + golden recompute) | ${fmt(written)} records in ${fmt(importS)} s = ${fmt(perSec)} records/s (1,000,000 would take ≈ ${fmt(1_000_000 / perSec / 60)} min) | 1,000,000 ≤ 5 min |`,
             `| outcome of the import | ${fmt(Number(customers!.n))} active customers, ${fmt(stats.autoLinked)} auto-linked, ${fmt(stats.reviewTasks)} review tasks | — |`,
             `| warm index cold start (${fmt(written)} stored records + 3,000 synthetic background) | ${fmt(buildS)} s, ≈ ${fmt(heapMb)} MB heap | — |`,
           ]
@@ -314,6 +359,31 @@ async function main(): Promise<void> {
   } finally {
     await database.close();
     await pg.stop();
+  }
+}
+
+/**
+ * CPU seconds used so far by the PostgreSQL server's processes (the postmaster's children: backends, WAL
+ * writer, checkpointer…), from /proc; 0 where /proc is missing. Pooled backends live through the import.
+ */
+async function postgresCpuSeconds(database: Database): Promise<number> {
+  try {
+    const [b] = await database.raw<{ pid: number }>('select pg_backend_pid() as pid');
+    const stat = (pid: string | number) => readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
+    const postmaster = stat(b!.pid)[1]!;
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const f = stat(pid);
+        if (f[1] === postmaster || pid === postmaster) ticks += Number(f[11]) + Number(f[12]);
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+    return ticks / 100;
+  } catch {
+    return 0;
   }
 }
 

@@ -85,7 +85,13 @@ export type WrittenRecord = { id: string; key: string; version: number; values: 
  */
 export type CustomerAssigner = {
   assign(tx: Tx, ctx: WriteContext, records: AssignableRecord[]): Promise<Map<string, string>>;
-  afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<DomainEvent[]>;
+  /**
+   * Golden records of customers this write creates, keyed by customer id, stored with the customer row as it
+   * is inserted (one row version instead of an insert and an update). Called before the rows are written, with
+   * what afterWrite will be told; the customers it answers for are passed to afterWrite as `goldenStored`.
+   */
+  goldenAtCreation?(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<Map<string, Record<string, unknown>>>;
+  afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[], goldenStored?: ReadonlySet<string>): Promise<DomainEvent[]>;
   /** The same strategy without matching (bulk loads): every new record keeps its new customer, whose derived state still follows. */
   withoutMatching?(): CustomerAssigner;
 };
@@ -229,22 +235,35 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     // New and updated customers, search terms and events go with the records in one statement, as data-modifying
     // CTEs (no foreign keys between them): one round trip and one plan each less, which is most of a lone write.
     const newCustomers = changed.filter((p) => p.newCustomer);
+    const written: WrittenRecord[] = valid.map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values ?? {}, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
+    const goldens = newCustomers.length > 0 && ctx.customerAssigner?.goldenAtCreation ? await ctx.customerAssigner.goldenAtCreation(tx, ctx, written) : new Map<string, Record<string, unknown>>();
     const events = changed.flatMap((p) => eventsFor(p, ctx, by));
     const alongside: SQL[] = [...termStatements(terms), ...(events.length > 0 ? [insertEvents(events)] : [])];
     const joined = valid.filter((p) => !p.newCustomer);
     if (joined.length > 0) {
+      // Rows are locked in id order (the subquery's sort runs below its row locks), whatever order the join
+      // would visit them in: two writes touching the same customers cannot then deadlock on them.
       alongside.unshift(sql`
         update customers c set display_name = coalesce(u.name, c.display_name), updated_at = now(), version = c.version + 1,
                -- A deleted record sent again brings its customer back (deleting its only record had deleted it).
                status = case when c.status = 'deleted' then 'active' else c.status end
-        from unnest(${sql.param(joined.map((p) => p.customerId))}::text[], ${sql.param(joined.map((p) => displayNameOf(ctx.definition, p.values!)))}::text[]) as u(id, name)
-        where c.id = u.id`);
+        from (select l.id from customers l where l.id = any(${sql.param(joined.map((p) => p.customerId))}::text[]) order by l.id for no key update) as locked,
+             unnest(${sql.param(joined.map((p) => p.customerId))}::text[], ${sql.param(joined.map((p) => displayNameOf(ctx.definition, p.values!)))}::text[]) as u(id, name)
+        where c.id = locked.id and u.id = locked.id`);
     }
     if (newCustomers.length > 0) {
+      // A customer born with its golden record is at version 2, as if created (1) and then given it (2).
+      const rowsDoc = JSON.stringify(
+        newCustomers.map((p) => {
+          const golden = goldens.get(p.customerId!);
+          const filled = golden !== undefined && Object.keys(golden).length > 0;
+          return { id: p.customerId, name: p.values ? displayNameOf(ctx.definition, p.values) : null, golden: filled ? golden : null, version: filled ? 2 : 1 };
+        }),
+      );
       alongside.unshift(sql`
-        insert into customers (id, display_name)
-        select * from unnest(${sql.param(newCustomers.map((p) => p.customerId))}::text[],
-                             ${sql.param(newCustomers.map((p) => (p.values ? displayNameOf(ctx.definition, p.values) : null)))}::text[])`);
+        insert into customers (id, display_name, golden, version)
+        select u.id, u.name, coalesce(u.golden, '{}'::jsonb), u.version
+        from jsonb_to_recordset(${rowsDoc}::jsonb) as u(id text, name text, golden jsonb, version int)`);
     }
     // The version row is copied from the written row in the same statement: each JSON document is sent
     // and parsed once. Version 1 is the creation (an existing record always has a version, so it gets 2+).
@@ -278,8 +297,7 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
       from written w`);
     await refreshUniqueClaims(tx, ctx, valid);
     await audit.appendMany(tx, actor, changed.map((p) => auditEntry(p)));
-    const written = valid.map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values ?? {}, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
-    const more = ctx.customerAssigner && written.length > 0 ? await ctx.customerAssigner.afterWrite(tx, ctx, written) : [];
+    const more = ctx.customerAssigner && written.length > 0 ? await ctx.customerAssigner.afterWrite(tx, ctx, written, new Set(goldens.keys())) : [];
     await emitEvents(tx, more);
   }
   return planned;

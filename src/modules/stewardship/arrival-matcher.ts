@@ -4,7 +4,7 @@ import { rows } from '../../platform/db/database.js';
 import type { DomainEvent } from '../../platform/events/outbox.js';
 import { newId } from '../../platform/ids.js';
 import type { ContributingRecord, GoldenSettings } from '../golden/index.js';
-import { cachedSettings, loadSettings, recomputeGolden } from '../golden/index.js';
+import { cachedSettings, computeGolden, loadSettings, recomputeGolden } from '../golden/index.js';
 import type { AssignableRecord, CustomerAssigner, WriteContext, WrittenRecord } from '../records/index.js';
 import { arrivalLockKeys, lockArrivalKeys } from './arrival-locks.js';
 import { rolesOf } from './match-fields.js';
@@ -70,10 +70,21 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       }
     },
 
-    async afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<DomainEvent[]> {
+    async goldenAtCreation(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<Map<string, Record<string, unknown>>> {
+      const t0 = performance.now();
+      const phase = phaseTimer(stats);
+      try {
+        return soleGoldens(ctx, written, pending.get(tx)?.settings ?? (await loadSettings(tx, ctx.source.schemaId)));
+      } finally {
+        phase('golden');
+        stats.afterWriteMs += performance.now() - t0;
+      }
+    },
+
+    async afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[], goldenStored?: ReadonlySet<string>): Promise<DomainEvent[]> {
       const t0 = performance.now();
       try {
-        return await this.afterWriteTimed(tx, ctx, written);
+        return await this.afterWriteTimed(tx, ctx, written, goldenStored);
       } finally {
         stats.afterWriteMs += performance.now() - t0;
       }
@@ -142,7 +153,7 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       return joins;
     },
 
-    async afterWriteTimed(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<DomainEvent[]> {
+    async afterWriteTimed(tx: Tx, ctx: WriteContext, written: WrittenRecord[], goldenStored?: ReadonlySet<string>): Promise<DomainEvent[]> {
       const p = pending.get(tx);
       pending.delete(tx);
       const roles = rolesOf(ctx.definition);
@@ -153,7 +164,7 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       }
       const phase = phaseTimer(stats);
       // The schema's settings and attributes are known here, and customers created by this batch have nothing stored to read.
-      await recomputeWritten(tx, ctx, written, p?.settings);
+      await recomputeWritten(tx, ctx, written, p?.settings, goldenStored);
       phase('golden');
       const events: DomainEvent[] = [];
       if (p && p.tasks.length > 0 && p.entry) {
@@ -181,11 +192,23 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
     // A bulk load that skips matching (import option matchOnArrival: false) still gives every customer it
     // touches its golden record; the warm index reads the new records from the outbox when next used.
     withoutMatching(): CustomerAssigner {
+      // The settings read for the golden records stored at creation serve the recompute after the write.
+      const settingsOf = new WeakMap<Tx, GoldenSettings>();
       return {
         assign: async () => new Map<string, string>(),
-        afterWrite: async (tx: Tx, ctx: WriteContext, written: WrittenRecord[]) => {
+        goldenAtCreation: async (tx: Tx, ctx: WriteContext, written: WrittenRecord[]) => {
           const t0 = performance.now();
-          if (written.length > 0) await recomputeWritten(tx, ctx, written);
+          const settings = await loadSettings(tx, ctx.source.schemaId);
+          settingsOf.set(tx, settings);
+          const out = soleGoldens(ctx, written, settings);
+          stats.afterWriteMs += performance.now() - t0;
+          return out;
+        },
+        afterWrite: async (tx: Tx, ctx: WriteContext, written: WrittenRecord[], goldenStored?: ReadonlySet<string>) => {
+          const t0 = performance.now();
+          const settings = settingsOf.get(tx);
+          settingsOf.delete(tx);
+          if (written.length > 0) await recomputeWritten(tx, ctx, written, settings, goldenStored);
           stats.afterWriteMs += performance.now() - t0;
           return [];
         },
@@ -195,8 +218,25 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
   return matcher;
 }
 
-/** Golden records of the customers a write touched; customers it created have nothing stored to read. */
-async function recomputeWritten(tx: Tx, ctx: WriteContext, written: WrittenRecord[], known?: GoldenSettings): Promise<void> {
+/**
+ * Golden records of the new customers whose only record is in `written`, computed from the values being
+ * written (see soleRecords), for the writer to store as it inserts the customer rows.
+ */
+function soleGoldens(ctx: WriteContext, written: WrittenRecord[], settings: GoldenSettings): Map<string, Record<string, unknown>> {
+  const attrs = ctx.definition.attributes.map((a) => a.name);
+  const now = new Date().toISOString();
+  const out = new Map<string, Record<string, unknown>>();
+  for (const [customerId, record] of soleRecords(ctx, written)) out.set(customerId, computeGolden(attrs, [record], settings.survivorship, [], {}, now));
+  return out;
+}
+
+/**
+ * Golden records of the customers a write touched, except those stored with the customer row
+ * (`goldenStored`); customers it created have nothing stored to read.
+ */
+async function recomputeWritten(tx: Tx, ctx: WriteContext, written: WrittenRecord[], known?: GoldenSettings, goldenStored?: ReadonlySet<string>): Promise<void> {
+  if (goldenStored && goldenStored.size > 0) written = written.filter((w) => !goldenStored.has(w.customerId));
+  if (written.length === 0) return;
   const settings = known ?? (await loadSettings(tx, ctx.source.schemaId));
   await recomputeGolden(tx, written.map((w) => w.customerId), {
     schemas: new Map([[ctx.source.schemaId, { settings, attributes: ctx.definition.attributes.map((a) => a.name) }]]),
