@@ -2,6 +2,12 @@
 // (a) GET one customer by id with N customers stored, (b) POST one source record.
 // Usage: npm run bench:api [-- --customers 1000000 --duration 20 --tier postgres|pglite|both --cases get,post]
 // (--cases get: iterate on the read path without the write phase; the docs section is only written for both.)
+// --post-data varied (default): each POST is a new person with a surname shared by ≈ 200 stored customers
+// and its own birth date, e-mail and phone, as real traffic is; --post-data same: every POST has the same
+// surname and birth date (the pre-session-5 bench), so all writes share one arrival lock key and block.
+// BENCH_POST_VARIANTS="A=1 B=2;A=2" repeats the POST case once per variant, restarting the server with those
+// extra environment variables each time (alternating old and new settings in one run); POST_DATA=same|varied
+// in a variant sets the POST data instead.
 import autocannon from 'autocannon';
 import { Actor } from '../src/platform/auth/actor.js';
 import type { Database } from '../src/platform/db/database.js';
@@ -13,6 +19,14 @@ import { openBenchTier } from './lib/tier.js';
 type Tier = 'postgres' | 'pglite';
 type Result = { tier: Tier; customers: number; seedSeconds: number; indexSeconds: number; get?: autocannon.Result; post?: autocannon.Result };
 let indexSeconds = 0;
+// POST keys and values count on across runs and variants, so every POST creates a new record.
+let postSeq = 0;
+
+/** A birth date between 1940 and 2005 that differs for neighbouring k. */
+function birthDate(k: number): string {
+  const d = new Date(Date.UTC(1940, 0, 1) + ((k * 7907) % 23_741) * 86_400_000);
+  return d.toISOString().slice(0, 10);
+}
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -22,6 +36,12 @@ const TIERS: Tier[] = args.get('tier') === 'postgres' ? ['postgres'] : args.get(
 const CHUNK = 100_000;
 const SOCKET = args.get('socket') === 'true';
 const CASES = new Set((args.get('cases') ?? 'get,post').split(','));
+let POST_DATA = args.get('post-data') === 'same' ? 'same' : 'varied';
+const VARIANTS = (process.env.BENCH_POST_VARIANTS ?? '')
+  .split(';')
+  .map((v) => v.trim())
+  .filter(Boolean)
+  .map((v) => Object.fromEntries(v.split(/\s+/).map((kv) => kv.split('=') as [string, string])));
 
 function log(msg: string): void {
   process.stderr.write(`[bench:api] ${msg}\n`);
@@ -93,7 +113,7 @@ async function benchTier(tier: Tier): Promise<Result> {
     const seedSeconds = (Date.now() - t0) / 1000;
     await database.close();
     const port = await freePort();
-    const server = await startServer(env, port);
+    let server = await startServer(env, port);
     try {
       const base = `http://127.0.0.1:${port}`;
       const connections = tier === 'postgres' ? 32 : 8;
@@ -101,24 +121,37 @@ async function benchTier(tier: Tier): Promise<Result> {
       log(`${tier}: warm-up`);
       await run({ url: base, connections, duration: 3, requests: [{ method: 'GET', path: `/api/v1/customers/${sampleIds[0]}` }], headers: { authorization: `Bearer ${getKey}` } });
       // The first write builds the warm match index over the stored records; a running server pays that once.
-      if (CASES.has('post')) {
+      if (CASES.has('post') && VARIANTS.length === 0) await firstWrite('WARM-1');
+      const get = CASES.has('get') ? await runGet() : undefined;
+      let post: autocannon.Result | undefined;
+      if (CASES.has('post') && VARIANTS.length === 0) post = await runPost();
+      for (const [n, variant] of (CASES.has('post') ? VARIANTS : []).entries()) {
+        await stopServer(server);
+        // POST_DATA=same|varied in a variant switches the bench's data, not the server's environment.
+        const { POST_DATA: data, ...serverEnv } = variant;
+        if (data) POST_DATA = data === 'same' ? 'same' : 'varied';
+        server = await startServer({ ...env, ...serverEnv }, port);
+        await firstWrite(`WARM-${n + 1}`);
+        post = await runPost();
+        log(`${tier} POST with ${JSON.stringify(variant)}: ${Math.round(post.requests.average)} req/s, p50 ${post.latency.p50} ms, p99 ${post.latency.p99} ms, ${post.non2xx + post.errors} errors`);
+      }
+      for (const [name, r] of [['GET', get], ['POST', post]] as const) {
+        if (r) log(`${tier} ${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx + r.errors} errors`);
+      }
+      return { tier, customers: CUSTOMERS, seedSeconds, indexSeconds, get, post };
+
+      async function firstWrite(key: string): Promise<void> {
         log(`${tier}: first write (builds the match index over ${CUSTOMERS.toLocaleString()} records)`);
         const tw = Date.now();
         const first = await fetch(`${base}/api/v1/records`, {
           method: 'POST',
           headers: { authorization: `Bearer ${postKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ source: 'pos', key: 'WARM-1', values: { first_name: 'Warm', last_name: 'Up', email: 'warm@example.org' } }),
+          body: JSON.stringify({ source: 'pos', key, values: { first_name: 'Warm', last_name: 'Up', email: `${key.toLowerCase()}@example.org` } }),
           signal: AbortSignal.timeout(900_000),
         });
         indexSeconds = (Date.now() - tw) / 1000;
         log(`${tier}: first write ${first.status} after ${indexSeconds.toFixed(1)} s`);
       }
-      const get = CASES.has('get') ? await runGet() : undefined;
-      const post = CASES.has('post') ? await runPost() : undefined;
-      for (const [name, r] of [['GET', get], ['POST', post]] as const) {
-        if (r) log(`${tier} ${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx + r.errors} errors`);
-      }
-      return { tier, customers: CUSTOMERS, seedSeconds, indexSeconds, get, post };
 
       async function runGet(): Promise<autocannon.Result> {
         log(`${tier}: GET customer by id for ${DURATION} s`);
@@ -132,8 +165,7 @@ async function benchTier(tier: Tier): Promise<Result> {
       }
 
       async function runPost(): Promise<autocannon.Result> {
-        let k = 0;
-        log(`${tier}: POST record for ${DURATION} s`);
+        log(`${tier}: POST record (${POST_DATA} data) for ${DURATION} s`);
         return run({
           url: base,
           connections,
@@ -144,13 +176,24 @@ async function benchTier(tier: Tier): Promise<Result> {
               method: 'POST',
               path: '/api/v1/records',
               setupRequest: (req) => {
-                k += 1;
+                const k = ++postSeq;
+                const values =
+                  POST_DATA === 'same'
+                    ? { first_name: `New${k}`, last_name: 'Person', email: `new${k}@example.org`, phone: `07911 ${String(k % 1000000).padStart(6, '0')}`, date_of_birth: '1990-05-17', city: 'Leeds' }
+                    : {
+                        first_name: `New${k}`,
+                        last_name: `Family${(k * 7919) % 5000}`,
+                        email: `new${k}-${process.pid}@example.org`,
+                        phone: `07911 ${String(k % 1000000).padStart(6, '0')}`,
+                        date_of_birth: birthDate(k),
+                        city: 'Leeds',
+                      };
                 return {
                   ...req,
                   body: JSON.stringify({
                     source: 'pos',
                     key: `N${k}-${process.pid}`,
-                    values: { first_name: `New${k}`, last_name: 'Person', email: `new${k}@example.org`, phone: `07911 ${String(k % 1000000).padStart(6, "0")}`, date_of_birth: '1990-05-17', city: 'Leeds' },
+                    values,
                   }),
                 };
               },
