@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DatabaseKind, Executor } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
+import { gapMayStillFill } from '../../platform/events/sequence-gaps.js';
 
 export type FeedEvent = {
   seq: number;
@@ -12,15 +13,6 @@ export type FeedEvent = {
   actorId: string | null;
   occurredAt: string;
 };
-
-// A gap in the sequence is a transaction still in flight (its events will appear) or one that rolled
-// back (they never will). On PostgreSQL the transaction that took the missing number started before the
-// event after the gap was inserted (sequence numbers are taken in time order, and `occurred_at` is the
-// insert time), so the gap is final once no writing transaction that old is still open. A transaction left
-// open longer than this cap (a stuck session) no longer holds the stream back.
-export const GAP_CAP_MS = 120_000;
-// Clock slack between the statement that takes a number and the one that stamps the next event.
-const SLACK_MS = 1_000;
 
 /**
  * Events after `after` in sequence order, stopping before a gap that may still fill (PostgreSQL: a writing
@@ -37,21 +29,11 @@ export async function readEvents(ex: Executor, kind: DatabaseKind, after: number
   let next = after;
   for (const r of list) {
     const seq = Number(r.seq);
-    if (seq !== next + 1 && kind === 'postgres' && Number(r.age_ms) < GAP_CAP_MS && (await mayStillFill(ex, r.occurred_at))) break;
+    // A gap that may still fill holds the stream here (see sequence-gaps.ts); one that cannot is stepped over.
+    if (seq !== next + 1 && (await gapMayStillFill(ex, kind, r.occurred_at, Number(r.age_ms)))) break;
     next = seq;
     if (types.length > 0 && !types.includes(r.type)) continue;
     out.push({ seq, id: r.id, type: r.type, aggregateType: r.aggregate_type, aggregateId: r.aggregate_id, payload: r.payload, actorId: r.actor_id, occurredAt: new Date(r.occurred_at).toISOString() });
   }
   return { events: out, next };
-}
-
-/** Whether a transaction that has written something and began before the event after a gap is still open. */
-async function mayStillFill(ex: Executor, stampedAt: Date | string): Promise<boolean> {
-  const [r] = await rows<{ open: boolean }>(
-    ex,
-    sql`select exists (select 1 from pg_stat_activity
-                       where datname = current_database() and pid <> pg_backend_pid() and backend_xid is not null
-                         and xact_start < ${new Date(stampedAt).toISOString()}::timestamptz + ${`${SLACK_MS} milliseconds`}::interval) as open`,
-  );
-  return r?.open ?? true;
 }
