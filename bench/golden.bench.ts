@@ -250,7 +250,7 @@ async function main(): Promise<void> {
     if (STORED === null) log(`imported ${written} in ${fmt(importS)} s (${fmt(written / importS)} records/s) ${VIA_IMPORT ? `via the import job, batches of ${IMPORT_BATCH}` : `via writeMany, batches of ${BATCH}`}; ${cpuLine}`);
     if (STORED === null) {
       const ph = stats.phaseMs ?? {};
-      log(`outcome ${Number(customers!.n)} active customers, ${stats.autoLinked} auto-linked, ${stats.reviewTasks} review tasks; phases ${(['setup', 'lock', 'index', 'score', 'confirm', 'golden', 'tasks'] as const).map((k) => `${k} ${fmt((ph[k] ?? 0) / 1000)} s`).join(', ')}; assign ${fmt(stats.assignMs / 1000)} s, afterWrite ${fmt(stats.afterWriteMs / 1000)} s`);
+      log(`outcome ${Number(customers!.n)} active customers, ${stats.autoLinked} auto-linked, ${stats.reviewTasks} review tasks; phases ${(['prescore', 'setup', 'lock', 'index', 'score', 'confirm', 'golden', 'tasks'] as const).map((k) => `${k} ${fmt((ph[k] ?? 0) / 1000)} s`).join(', ')}; assign ${fmt(stats.assignMs / 1000)} s, afterWrite ${fmt(stats.afterWriteMs / 1000)} s; scored ahead ${stats.prescored ?? 0}, scored again ${stats.rescored ?? 0}`);
     }
 
     // 2. Cold start: building the warm index from the stored records (what a server restart costs).
@@ -326,7 +326,7 @@ async function main(): Promise<void> {
     const perSec = written / importS;
     const loadAfter = loadavg()[0]!;
     const ph = stats.phaseMs ?? {};
-    const phases = (['setup', 'lock', 'index', 'score', 'confirm', 'golden', 'tasks'] as const).map((k) => `${k} ${fmt((ph[k] ?? 0) / 1000)} s`).join(', ');
+    const phases = (['prescore', 'setup', 'lock', 'index', 'score', 'confirm', 'golden', 'tasks'] as const).map((k) => `${k} ${fmt((ph[k] ?? 0) / 1000)} s`).join(', ');
     out.push(
       '## Golden records (issue 5): `npm run bench:golden`',
       '',

@@ -5,7 +5,7 @@ import { extname } from 'node:path';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/actor.js';
 import { canonicalJson } from '../../platform/canonical-json.js';
-import type { Database, Tx } from '../../platform/db/database.js';
+import type { Database, Executor, Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import { hasSqlState } from '../../platform/db/sql-state.js';
 import { AppError } from '../../platform/errors/app-error.js';
@@ -319,12 +319,15 @@ export class ImportJobService {
         .set({ detected: sql`coalesce(${importJobs.detected}, '{}'::jsonb) || ${JSON.stringify({ writers: lanes })}::jsonb` })
         .where(eq(importJobs.id, jobId));
       const writes = (pipeline = new WritePipeline(lanes));
+      // With one lane on PostgreSQL, match on arrival scores the next batch while the database writes this one
+      // (on PGlite the database runs on this thread, and with more lanes there is no matching).
+      const ahead: ScoreAhead | null = rules && lanes === 1 && this.deps.database.kind === 'postgres' && !skipMatch && ctx.customerAssigner?.prescore ? { ex: db, owner: {} } : null;
       let batch: ReadRow[] = [];
       const flush = async (): Promise<void> => {
         const rowsRead = batch;
         batch = [];
         const bytes = reader!.bytesRead();
-        const mapped = await prepareBatch(rowsRead, mapper, ctx, rules);
+        const mapped = await prepareBatch(rowsRead, mapper, ctx, rules, ahead);
         // With one lane nothing can conflict: skip collecting keys.
         const keys = lanes > 1 ? conflictKeys(ctx, mapped) : new Set<string>();
         if (lanes > 1) {
@@ -572,9 +575,10 @@ class BatchSink {
  * (outside the transaction), yielding to the event loop between slices so the previous batch's
  * statements are sent as soon as the database answers.
  */
-async function prepareBatch(read: ReadRow[], mapper: RowMapper, ctx: WriteContext, rules: ResolvedRules | null): Promise<MappedRow[]> {
+async function prepareBatch(read: ReadRow[], mapper: RowMapper, ctx: WriteContext, rules: ResolvedRules | null, ahead: ScoreAhead | null): Promise<MappedRow[]> {
   const out: MappedRow[] = [];
   const now = new Date();
+  const keys = new Set<string>();
   for (let i = 0; i < read.length; i += PREPARE_SLICE) {
     if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const slice = read.slice(i, i + PREPARE_SLICE).map((r) => mapper.map(r));
@@ -587,10 +591,41 @@ async function prepareBatch(read: ReadRow[], mapper: RowMapper, ctx: WriteContex
         records.push(rec);
       }
       prepareRecords(ctx, rules, records, now);
+      if (ahead) await scoreAhead(ctx, ahead, records, keys);
     }
     out.push(...slice);
   }
   return out;
+}
+
+/** Match on arrival scoring ahead of the write (PostgreSQL, one lane): the pool to read with and the run's token. */
+type ScoreAhead = { ex: Executor; owner: object };
+
+/**
+ * Scores the valid records of a slice as new records under reserved ids, in file order, while the database
+ * writes the previous batch (CustomerAssigner.prescore). A key seen earlier in the batch is written as an
+ * update of it, so it is not scored as new.
+ */
+async function scoreAhead(ctx: WriteContext, ahead: ScoreAhead, records: IncomingRecord[], keys: Set<string>): Promise<void> {
+  let fresh: IncomingRecord[] = [];
+  for (const r of records) {
+    if (r.prepared?.validation.ok && !keys.has(r.key)) fresh.push(r);
+    keys.add(r.key);
+  }
+  if (fresh.length === 0) return;
+  // Keys stored already are updates (never scored as new): a re-import scores nothing ahead.
+  const stored = await rows<{ source_key: string }>(
+    ahead.ex,
+    sql`select source_key from source_records where source_id = ${ctx.source.id} and source_key = any(${sql.param(fresh.map((r) => r.key))}::text[])`,
+  );
+  if (stored.length > 0) {
+    const known = new Set(stored.map((r) => r.source_key));
+    fresh = fresh.filter((r) => !known.has(r.key));
+    if (fresh.length === 0) return;
+  }
+  for (const r of fresh) r.prepared!.id = newId('record');
+  const results = await ctx.customerAssigner!.prescore!(ahead.ex, ctx, fresh.map((r) => ({ id: r.prepared!.id!, key: r.key, values: r.prepared!.validation.values })), ahead.owner);
+  results.forEach((p, i) => (fresh[i]!.prepared!.prescored = p));
 }
 
 /** Splits candidates so that no key appears twice in one writer call; order of occurrence is kept. */

@@ -2,7 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/actor.js';
 import { canonicalJson } from '../../platform/canonical-json.js';
-import type { Tx } from '../../platform/db/database.js';
+import type { Executor, Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import type { DomainEvent } from '../../platform/events/outbox.js';
 import { emitEvents, insertEvents } from '../../platform/events/outbox.js';
@@ -32,7 +32,16 @@ export type IncomingRecord = {
  * the database writes the current one). `quality` assumes a new record: the writer reassesses records
  * that turn out to exist (their previous stamps count) and ignores it if the rules changed meanwhile.
  */
-export type PreparedRecord = { validation: ValidationResult; quality: Assessment | null; rules: ResolvedRules; verifiedBy: VerifiedBy };
+export type PreparedRecord = {
+  validation: ValidationResult;
+  quality: Assessment | null;
+  rules: ResolvedRules;
+  verifiedBy: VerifiedBy;
+  /** The id the record gets if it turns out to be new (reserved ahead so it can be scored ahead). */
+  id?: string;
+  /** The customer assigner's result of scoring the record ahead (CustomerAssigner.prescore), given back to assign. */
+  prescored?: unknown;
+};
 
 /** What a bulk caller needs to know about each written record, without reading the rows back. */
 export type WriteSummary = { outcome: WriteOutcome; id: string; status: 'valid' | 'rejected' | 'deleted'; errors: FieldError[] };
@@ -75,7 +84,9 @@ export type WriteContext = {
 
 /** A new valid record the assigner is asked about, and a written record it is told about. */
 /** `customerId` is the new customer the record gets unless the assigner names an existing one. */
-export type AssignableRecord = { id: string; key: string; version: number; values: Record<string, unknown>; customerId: string };
+export type AssignableRecord = { id: string; key: string; version: number; values: Record<string, unknown>; customerId: string; prescored?: unknown };
+/** A record scored ahead of its write: its reserved id, as a new record (version 1). */
+export type PrescoreRecord = { id: string; key: string; values: Record<string, unknown> };
 export type WrittenRecord = { id: string; key: string; version: number; values: Record<string, unknown>; customerId: string; created: boolean; newCustomer: boolean };
 
 /**
@@ -85,6 +96,14 @@ export type WrittenRecord = { id: string; key: string; version: number; values: 
  */
 export type CustomerAssigner = {
   assign(tx: Tx, ctx: WriteContext, records: AssignableRecord[]): Promise<Map<string, string>>;
+  /**
+   * Optional: scores valid records ahead of their write transaction, outside it (an import does it for the next
+   * batch while the database writes the current one), in the order they will be written. Returns one result per
+   * record, for PreparedRecord.prescored; assign uses them only if they are still sound then, else scores again.
+   * `owner` (one per import run) marks the records this scoring indexes, so its later batches are not taken for
+   * other writers.
+   */
+  prescore?(ex: Executor, ctx: WriteContext, records: PrescoreRecord[], owner: object): Promise<unknown[]>;
   /**
    * Golden records of customers this write creates, keyed by customer id, stored with the customer row as it
    * is inserted (one row version instead of an insert and an update). Called before the rows are written, with
@@ -178,7 +197,7 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     return {
       incoming,
       existing: prev,
-      id: prev?.id ?? newId('record'),
+      id: prev?.id ?? incoming.prepared?.id ?? newId('record'),
       outcome: 'created',
       status: v.ok ? 'valid' : 'rejected',
       values: v.ok ? v.values : null,
@@ -214,7 +233,18 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
   }
   if (ctx.customerAssigner) {
     const asked = planned.filter((p) => p.newCustomer && p.values);
-    const joins = asked.length > 0 ? await ctx.customerAssigner.assign(tx, ctx, asked.map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values!, customerId: p.customerId! }))) : new Map<string, string>();
+    const joins =
+      asked.length > 0
+        ? await ctx.customerAssigner.assign(
+            tx,
+            ctx,
+            asked.map((p) => ({
+              id: p.id, key: p.incoming.key, version: p.version, values: p.values!, customerId: p.customerId!,
+              // Scored ahead as a new record under this id: only valid if it is that record now.
+              ...(p.incoming.prepared?.prescored !== undefined && p.incoming.prepared.id === p.id && p.version === 1 ? { prescored: p.incoming.prepared.prescored } : {}),
+            })),
+          )
+        : new Map<string, string>();
     for (const p of asked) {
       const existingCustomer = joins.get(p.id);
       if (existingCustomer) {

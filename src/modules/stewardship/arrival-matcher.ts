@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
+import type { Executor } from '../../platform/db/database.js';
 import type { DomainEvent } from '../../platform/events/outbox.js';
 import { newId } from '../../platform/ids.js';
 import type { ContributingRecord, GoldenSettings } from '../golden/index.js';
@@ -9,7 +10,11 @@ import type { AssignableRecord, CustomerAssigner, WriteContext, WrittenRecord } 
 import { arrivalLockKeys, lockArrivalKeys } from './arrival-locks.js';
 import { rolesOf } from './match-fields.js';
 import { activeModel } from './model-store.js';
-import type { WarmEntry, WarmIndexes } from './warm-index.js';
+import type { AddMark, WarmCandidate, WarmEntry, WarmIndexes } from './warm-index.js';
+
+type PrescoreRecord = Parameters<NonNullable<CustomerAssigner['prescore']>>[2][number];
+/** A record's candidates scored ahead, with the mark the scoring started at (see WarmIndexes.mark). */
+type Prescored = { mark: AddMark; owner: object; lower: number; cands: WarmCandidate[] };
 
 type PendingTask = { recordId: string; candidateRecordId: string; candidateSourceId: string; probability: number; values: Record<string, unknown> };
 type Pending = { entry: WarmEntry | null; tasks: PendingTask[]; settings: GoldenSettings };
@@ -17,7 +22,10 @@ type Pending = { entry: WarmEntry | null; tasks: PendingTask[]; settings: Golden
 /** Counters for benchmarks; `phaseMs` splits assign / afterWrite time by phase. */
 export type ArrivalStats = {
   probes: number; autoLinked: number; reviewTasks: number; newCustomers: number; assignMs: number; afterWriteMs: number;
-  phaseMs?: Partial<Record<'setup' | 'lock' | 'index' | 'score' | 'confirm' | 'golden' | 'tasks', number>>;
+  phaseMs?: Partial<Record<'setup' | 'lock' | 'index' | 'score' | 'confirm' | 'golden' | 'tasks' | 'prescore', number>>;
+  /** Records scored ahead of their transaction, and those of them scored again in it (another writer indexed records meanwhile). */
+  prescored?: number;
+  rescored?: number;
 };
 
 function phaseTimer(stats: ArrivalStats) {
@@ -61,6 +69,22 @@ function soleRecords(ctx: WriteContext, written: WrittenRecord[]): Map<string, C
 export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats): CustomerAssigner {
   const pending = new WeakMap<Tx, Pending>();
   const matcher = {
+    async prescore(ex: Executor, ctx: WriteContext, records: PrescoreRecord[], owner: object): Promise<unknown[]> {
+      const roles = rolesOf(ctx.definition);
+      if (Object.keys(roles).length === 0 || records.length === 0) return [];
+      const schemaId = ctx.source.schemaId;
+      const settings = await cachedSettings(ex, schemaId);
+      const model = await activeModel(ex, schemaId, roles, { cached: true });
+      const entry = await indexes.get(ex, schemaId, roles, model);
+      const phase = phaseTimer(stats);
+      // Synchronous from the mark on: nothing else can index records in between.
+      const mark = indexes.mark(entry, owner);
+      const out = records.map((r): Prescored => ({ mark, owner, lower: settings.lower, cands: indexes.matchAndAdd(entry, r.id, 1, r.values, settings.lower, 10, owner) }));
+      phase('prescore');
+      stats.prescored = (stats.prescored ?? 0) + records.length;
+      return out;
+    },
+
     async assign(tx: Tx, ctx: WriteContext, records: AssignableRecord[]): Promise<Map<string, string>> {
       const t0 = performance.now();
       try {
@@ -105,9 +129,15 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       phase('lock');
       const entry = await indexes.get(tx, schemaId, roles, model, { forceCatchUp: waited });
       phase('index');
-      // Phase 1: score every probe, adding it afterwards so later records of the batch can match it.
+      // Phase 1: score every probe, adding it afterwards so later records of the batch can match it. Records
+      // scored ahead keep their candidates unless a record another writer indexed since could be missing
+      // from them (then all are scored again; their own later records are ignored below, as not yet assigned).
       const batchIds = new Set(records.map((r) => r.id));
-      const scored = records.map((r) => ({ r, cands: indexes.matchAndAdd(entry, r.id, r.version, r.values, settings.lower) }));
+      const ahead = records.map((r) => r.prescored as Prescored | undefined);
+      const sound = ahead.every((a) => a !== undefined && a.mark.entry === entry && a.lower === settings.lower && !indexes.othersAddedSince(a.mark, a.owner));
+      if (!sound && ahead.some((a) => a !== undefined)) stats.rescored = (stats.rescored ?? 0) + records.length;
+      const owner = ahead.find((a) => a !== undefined)?.owner;
+      const scored = records.map((r, i) => ({ r, cands: sound ? ahead[i]!.cands : indexes.matchAndAdd(entry, r.id, r.version, r.values, settings.lower, 10, owner) }));
       phase('score');
       // Phase 2: where each stored candidate lives now, read inside this transaction. Records of restricted
       // customers are no candidates: nothing joins them and no review task could merge into them.

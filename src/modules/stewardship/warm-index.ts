@@ -23,7 +23,13 @@ type Entry = {
   eventSeq: number;
   caughtUpAt: number;
   buildMs: number;
+  /** Records indexed so far, and how many of them each owner (an import run scoring ahead) indexed. */
+  adds: number;
+  addsBy: WeakMap<object, number>;
 };
+
+/** Where an owner's scoring ahead started: records indexed by others after it may be missing from its candidates. */
+export type AddMark = { entry: Entry; adds: number; own: number };
 
 const PAGE = 5000;
 // Late commits can land below the watermark; re-reading this many events behind it catches them.
@@ -77,7 +83,7 @@ export class WarmIndexes {
   private async build(ex: Executor, schemaId: string, roles: RoleMapping, model: ActiveModel): Promise<Entry> {
     const t0 = performance.now();
     const [seq] = await rows<{ s: number | null }>(ex, sql`select max(seq) as s from events`);
-    const e: Entry = { schemaId, modelId: model.id, roles, index: new MatchIndex(model.model), live: new Map(), version: new Map(), eventSeq: Number(seq?.s ?? 0), caughtUpAt: Date.now(), buildMs: 0 };
+    const e: Entry = { schemaId, modelId: model.id, roles, index: new MatchIndex(model.model), live: new Map(), version: new Map(), eventSeq: Number(seq?.s ?? 0), caughtUpAt: Date.now(), buildMs: 0, adds: 0, addsBy: new WeakMap() };
     // Background population for realistic value frequencies; never returned as candidates (not live).
     for (const r of syntheticRecords(roles)) e.index.add(r);
     let after = '';
@@ -124,7 +130,18 @@ export class WarmIndexes {
     e.index.add(mr);
     e.live.set(recordId, alias);
     e.version.set(recordId, version);
+    e.adds++;
     return mr;
+  }
+
+  /** A mark to compare with later (othersAddedSince): what is indexed now, and how much of it `owner` added. */
+  mark(e: Entry, owner: object): AddMark {
+    return { entry: e, adds: e.adds, own: e.addsBy.get(owner) ?? 0 };
+  }
+
+  /** Whether anyone but `owner` indexed a record since the mark (a candidate scoring from the mark on could miss). */
+  othersAddedSince(m: AddMark, owner: object): boolean {
+    return m.entry.adds - m.adds !== (m.entry.addsBy.get(owner) ?? 0) - m.own;
   }
 
   /** Live candidates of a record at or above `minProbability`, best first, one per record. */
@@ -133,13 +150,15 @@ export class WarmIndexes {
     return this.liveCandidates(e, recordId, e.index.match(probe, { threshold: minProbability, limit: limit * 3 }), limit);
   }
 
-  /** `match`, then `add` of the same values, standardizing them once (a new record arriving). */
-  matchAndAdd(e: Entry, recordId: string, version: number, values: Record<string, unknown>, minProbability: number, limit = 10): WarmCandidate[] {
+  /** `match`, then `add` of the same values, standardizing them once (a new record arriving); `owner` counts the add as its own. */
+  matchAndAdd(e: Entry, recordId: string, version: number, values: Record<string, unknown>, minProbability: number, limit = 10, owner?: object): WarmCandidate[] {
     const alias = `${recordId}#${++this.aliasSeq}`;
     const found = e.index.matchAndAdd(toMatchRecord(alias, values, e.roles), { threshold: minProbability, limit: limit * 3 });
     const out = this.liveCandidates(e, recordId, found, limit);
     e.live.set(recordId, alias);
     e.version.set(recordId, version);
+    e.adds++;
+    if (owner) e.addsBy.set(owner, (e.addsBy.get(owner) ?? 0) + 1);
     return out;
   }
 
