@@ -271,15 +271,17 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     const alongside: SQL[] = [...termStatements(terms), ...(events.length > 0 ? [insertEvents(events)] : [])];
     const joined = valid.filter((p) => !p.newCustomer);
     if (joined.length > 0) {
-      // Rows are locked in id order (the subquery's sort runs below its row locks), whatever order the join
-      // would visit them in: two writes touching the same customers cannot then deadlock on them.
+      // Rows are locked in id order (the sort runs below the row locks), whatever order the join would visit
+      // them in: two writes touching the same customers cannot then deadlock on them. Materialized, so a
+      // nested loop rescans the locked ids instead of locking again; `any` lets the update use the primary key.
+      const ids = sql.param(joined.map((p) => p.customerId));
       alongside.unshift(sql`
+        with locked as materialized (select l.id from customers l where l.id = any(${ids}::text[]) order by l.id for no key update)
         update customers c set display_name = coalesce(u.name, c.display_name), updated_at = now(), version = c.version + 1,
                -- A deleted record sent again brings its customer back (deleting its only record had deleted it).
                status = case when c.status = 'deleted' then 'active' else c.status end
-        from (select l.id from customers l where l.id = any(${sql.param(joined.map((p) => p.customerId))}::text[]) order by l.id for no key update) as locked,
-             unnest(${sql.param(joined.map((p) => p.customerId))}::text[], ${sql.param(joined.map((p) => displayNameOf(ctx.definition, p.values!)))}::text[]) as u(id, name)
-        where c.id = locked.id and u.id = locked.id`);
+        from locked, unnest(${ids}::text[], ${sql.param(joined.map((p) => displayNameOf(ctx.definition, p.values!)))}::text[]) as u(id, name)
+        where c.id = any(${ids}::text[]) and c.id = locked.id and u.id = locked.id`);
     }
     if (newCustomers.length > 0) {
       // A customer born with its golden record is at version 2, as if created (1) and then given it (2).
