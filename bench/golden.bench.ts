@@ -164,6 +164,11 @@ async function main(): Promise<void> {
   const out: string[] = [];
   try {
     await migrateDatabase(database);
+    // BENCH_PG_LOG=FILE: every statement's duration in the server log, copied to FILE at the end (where PostgreSQL's time goes).
+    if (process.env.BENCH_PG_LOG) {
+      await database.raw(`alter system set log_min_duration_statement = 0`);
+      await database.raw(`select pg_reload_conf()`);
+    }
     const services = createServices(database, { sessionTtlHours: 1 });
     const g = createGoldenServices(services);
     const actor = Actor.system('bench');
@@ -357,6 +362,10 @@ async function main(): Promise<void> {
     if (WRITE_DOC) writeBenchSection('golden', out.join('\n'));
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {
+    if (process.env.BENCH_PG_LOG) {
+      const [d] = await database.raw<{ dir: string }>(`select current_setting('data_directory') as dir`);
+      writeFileSync(process.env.BENCH_PG_LOG, readFileSync(join(d!.dir, '..', 'postgres.log')));
+    }
     await database.close();
     await pg.stop();
   }
