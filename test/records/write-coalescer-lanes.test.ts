@@ -30,30 +30,42 @@ const keyOf = (i: string): string => i.split('@')[0]!;
 
 describe('write coalescer: lanes', () => {
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'performance'] });
   });
   afterEach(() => {
     vi.useRealTimers();
   });
 
+  // 'a' at once; 'b' 1 ms later while 'a' is written; c, d, e 1 ms after that.
+  async function staggered(c: WriteCoalescer<string, string>): Promise<string[]> {
+    const all = [c.submit('g', 'a')];
+    await vi.advanceTimersByTimeAsync(1);
+    all.push(c.submit('g', 'b'));
+    await vi.advanceTimersByTimeAsync(1);
+    all.push(...['c', 'd', 'e'].map((k) => c.submit('g', k)));
+    await vi.runAllTimersAsync();
+    return Promise.all(all);
+  }
+
   it('with two lanes a second batch is written while the first is in flight', async () => {
     const w = writer();
     const c = new WriteCoalescer<string, string>(w.write, keyOf, { lanes: 2 });
-    const all = Promise.all(['a', 'b', 'c', 'd', 'e'].map((k) => c.submit('g', k)));
-    await vi.runAllTimersAsync();
-    expect(await all).toEqual(['ok:a', 'ok:b', 'ok:c', 'ok:d', 'ok:e']);
-    // 'a' at once in lane 1, 'b' at once in lane 2; c, d, e queue behind them and go together.
+    const start = performance.now();
+    expect(await staggered(c)).toEqual(['ok:a', 'ok:b', 'ok:c', 'ok:d', 'ok:e']);
+    // 'b' takes the second lane; c, d, e queue behind both and go together when 'a' is done.
     expect(w.batches).toEqual([['a'], ['b'], ['c', 'd', 'e']]);
     expect(w.maxOpen()).toBe(2);
-    expect(performance.now()).toBe(2 * WRITE_MS);
+    expect(performance.now() - start).toBe(2 * WRITE_MS);
   });
 
   it('one lane (the default) never has two batches in flight', async () => {
     const w = writer();
     const c = new WriteCoalescer<string, string>(w.write, keyOf);
-    await Promise.all([vi.runAllTimersAsync(), ...['a', 'b', 'c', 'd', 'e'].map((k) => c.submit('g', k))]);
+    const start = performance.now();
+    await staggered(c);
     expect(w.batches).toEqual([['a'], ['b', 'c', 'd', 'e']]);
     expect(w.maxOpen()).toBe(1);
+    expect(performance.now() - start).toBe(2 * WRITE_MS);
   });
 
   it('a key in flight in one lane is not written in the other until that batch is done, and keeps its order', async () => {
@@ -61,10 +73,12 @@ describe('write coalescer: lanes', () => {
     const c = new WriteCoalescer<string, string>(w.write, keyOf, { lanes: 2 });
     const order: string[] = [];
     const sub = (i: string): Promise<void> => c.submit('g', i).then((r) => void order.push(r));
-    // x@1 goes at once; x@2 must wait for it although lane 2 is free; y@1 takes lane 2.
-    const all = Promise.all(['x@1', 'x@2', 'y@1', 'x@3'].map(sub));
+    // x@1 goes at once; 1 ms later x@2 must wait for it although lane 2 is free, y@1 takes lane 2.
+    const all = [sub('x@1')];
+    await vi.advanceTimersByTimeAsync(1);
+    all.push(...['x@2', 'y@1', 'x@3'].map(sub));
     await vi.runAllTimersAsync();
-    await all;
+    await Promise.all(all);
     expect(w.overlaps).toEqual([]);
     expect(w.batches).toEqual([['x@1'], ['y@1'], ['x@2'], ['x@3']]);
     expect(order.filter((r) => r.startsWith('ok:x'))).toEqual(['ok:x@1', 'ok:x@2', 'ok:x@3']);

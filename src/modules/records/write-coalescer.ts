@@ -71,6 +71,10 @@ export class WriteCoalescer<T, R> {
         // them to join the requests already queued rather than writing those in a smaller batch of their own.
         const wait = Math.min(this.gatherMs, lastMs / 4);
         if (wait >= 1 && g.queue.length < this.maxBatch) await this.gather(g, Math.min(g.queue.length + last, this.maxBatch), wait);
+        // Requests already received in this turn of the event loop queue first: a database that answers in
+        // microtasks (PGlite) would otherwise run the whole batch before the next request is even read, and
+        // every batch would hold one request.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.take(g);
         if (batch.length === 0) break;
         last = batch.length;
