@@ -2,6 +2,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import type { DatabaseKind, Executor } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
+import { finalSequence } from '../../platform/events/sequence-gaps.js';
 import type { MatchCandidate, MatchRecord, PairExplanation, RoleMapping } from '../matching/engine/index.js';
 import { MatchIndex } from '../matching/engine/index.js';
 import type { ActiveModel } from './model-store.js';
@@ -19,7 +20,7 @@ type Entry = {
   /** record id → its live alias in the index (updates add a new alias; old ones are skipped). */
   live: Map<string, string>;
   version: Map<string, number>;
-  /** Outbox sequence up to which other processes' writes were caught up (PostgreSQL only). */
+  /** Outbox sequence up to which other processes' writes were caught up: every number up to it is final (PostgreSQL only). */
   eventSeq: number;
   caughtUpAt: number;
   buildMs: number;
@@ -32,9 +33,8 @@ type Entry = {
 export type AddMark = { entry: Entry; adds: number; own: number };
 
 const PAGE = 5000;
-// Late commits can land below the watermark; re-reading this many events behind it catches them.
-const CATCH_UP_OVERLAP = 500;
 const CATCH_UP_EVERY_MS = 1000;
+const CATCH_UP_LIMIT = 20_000;
 
 /**
  * One in-process MatchIndex per schema, built from the stored valid records on first use and kept
@@ -82,8 +82,9 @@ export class WarmIndexes {
 
   private async build(ex: Executor, schemaId: string, roles: RoleMapping, model: ActiveModel): Promise<Entry> {
     const t0 = performance.now();
-    const [seq] = await rows<{ s: number | null }>(ex, sql`select max(seq) as s from events`);
-    const e: Entry = { schemaId, modelId: model.id, roles, index: new MatchIndex(model.model), live: new Map(), version: new Map(), eventSeq: Number(seq?.s ?? 0), caughtUpAt: Date.now(), buildMs: 0, adds: 0, addsBy: new WeakMap() };
+    // Transactions still writing when the build starts are caught up later: the mark stays below their events.
+    const seq = await finalSequence(ex, this.kind);
+    const e: Entry = { schemaId, modelId: model.id, roles, index: new MatchIndex(model.model), live: new Map(), version: new Map(), eventSeq: seq, caughtUpAt: Date.now(), buildMs: 0, adds: 0, addsBy: new WeakMap() };
     // Background population for realistic value frequencies; never returned as candidates (not live).
     for (const r of syntheticRecords(roles)) e.index.add(r);
     let after = '';
@@ -105,13 +106,17 @@ export class WarmIndexes {
     // One PGlite data directory belongs to one process, whose writes all pass through add().
     if (this.kind === 'pglite' || (!force && Date.now() - e.caughtUpAt < CATCH_UP_EVERY_MS)) return;
     e.caughtUpAt = Date.now();
+    // Every number up to `final` has committed or rolled back, so after reading past the mark it can move there:
+    // a transaction of another process still writing (however many events were committed meanwhile) is read
+    // once it commits. Events after `final` are read again next time; records already indexed are skipped.
+    const final = await finalSequence(ex, this.kind);
     const evs = await rows<{ seq: number; aggregate_id: string; version: number | null }>(
       ex,
       sql`select seq, aggregate_id, (payload->>'version')::int as version from events
-          where seq > ${Math.max(0, e.eventSeq - CATCH_UP_OVERLAP)} and type in ('record.created', 'record.updated') order by seq limit 20000`,
+          where seq > ${e.eventSeq} and type in ('record.created', 'record.updated') order by seq limit ${CATCH_UP_LIMIT}`,
     );
+    e.eventSeq = Math.max(e.eventSeq, evs.length === CATCH_UP_LIMIT ? Math.min(final, Number(evs[evs.length - 1]!.seq)) : final);
     if (evs.length === 0) return;
-    e.eventSeq = Math.max(e.eventSeq, Number(evs[evs.length - 1]!.seq));
     // Records this process wrote (or caught up) at that version already are in the index: not read again.
     const missing = [...new Set(evs.filter((x) => x.version === null || (e.version.get(x.aggregate_id) ?? 0) < Number(x.version)).map((x) => x.aggregate_id))];
     if (missing.length === 0) return;
