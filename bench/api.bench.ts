@@ -13,6 +13,7 @@ import { Actor } from '../src/platform/auth/actor.js';
 import type { Database } from '../src/platform/db/database.js';
 import { createServices } from '../src/server/services.js';
 import { machineLine, writeBenchSection } from './lib/bench-doc.js';
+import { parentPid, postgresCpuSeconds, processCpuSeconds } from './lib/cpu.js';
 import { freePort, startServer, stopServer } from './lib/server.js';
 import { openBenchTier } from './lib/tier.js';
 
@@ -111,6 +112,8 @@ async function benchTier(tier: Tier): Promise<Result> {
     log(`${tier}: seeding ${CUSTOMERS.toLocaleString()} customers`);
     const { getKey, postKey, sampleIds } = await seed(database, CUSTOMERS);
     const seedSeconds = (Date.now() - t0) / 1000;
+    // CPU per POST request is read from /proc for the server process and the PostgreSQL server.
+    const postmaster = tier === 'postgres' ? parentPid(Number((await database.raw<{ pid: number }>('select pg_backend_pid() as pid'))[0]!.pid)) : 0;
     await database.close();
     const port = await freePort();
     let server = await startServer(env, port);
@@ -166,6 +169,18 @@ async function benchTier(tier: Tier): Promise<Result> {
 
       async function runPost(): Promise<autocannon.Result> {
         log(`${tier}: POST record (${POST_DATA} data) for ${DURATION} s`);
+        const cpu0 = { server: processCpuSeconds(server.pid!), pg: postmaster ? postgresCpuSeconds(postmaster) : 0, bench: process.cpuUsage() };
+        const res = await postLoad();
+        const n = res.requests.total;
+        const ms = (s: number): string => ((s * 1000) / Math.max(1, n)).toFixed(3);
+        const bench = process.cpuUsage(cpu0.bench);
+        log(
+          `${tier}: CPU per POST: server ${ms(processCpuSeconds(server.pid!) - cpu0.server)} ms, PostgreSQL ${postmaster ? ms(postgresCpuSeconds(postmaster) - cpu0.pg) : '—'} ms, load generator ${ms((bench.user + bench.system) / 1e6)} ms (${n} requests)`,
+        );
+        return res;
+      }
+
+      function postLoad(): Promise<autocannon.Result> {
         return run({
           url: base,
           connections,
