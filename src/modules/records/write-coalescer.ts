@@ -1,12 +1,9 @@
 // Concurrent single-record writes of one source by one caller share a transaction: while a batch is being
 // written, requests that arrive queue up and go together in the next one. Nothing waits when the server is
 // idle (the first request is written at once); under load, one commit and one set-based write serve many.
-// Up to `lanes` batches of a group are in flight at once, so the server's own work on one batch (matching,
-// validation, JSON) overlaps the database's work and commit of another; a key is never in two at once.
 
 type Pending<T, R> = { item: T; key: string; resolve: (r: R) => void; reject: (e: unknown) => void };
-type Waiter = { want: number; done: () => void };
-type Group<T, R> = { lanes: number; queue: Pending<T, R>[]; inFlight: Set<string>; waiters: Set<Waiter> };
+type Group<T, R> = { running: boolean; queue: Pending<T, R>[]; waiter: { want: number; done: () => void } | null };
 
 export type BatchWriter<T, R> = (group: string, items: T[]) => Promise<R[]>;
 
@@ -14,23 +11,20 @@ export type CoalescerOptions = {
   /** Items with the same key never share a batch (a batch may hold each record once). */
   maxBatch?: number;
   /**
-   * How long (ms) at most a lane's next batch may wait for the callers of the batch it just wrote to send
-   * again, and never longer than a quarter of that batch's write time. Without it a closed loop of N callers
-   * settles into alternating batches of 1 and N-1 (the one request that came in during a batch is written
-   * alone while the others are still on their way back), or of N/2 and N/2: up to twice the transactions,
+   * How long (ms) at most the next batch may wait for the callers of the batch just written to send again,
+   * and never longer than a quarter of that batch's write time. Without it a closed loop of N callers settles
+   * into alternating batches of 1 and N-1 (the one request that came in during a batch is written alone
+   * while the others are still on their way back), or of N/2 and N/2: up to twice the transactions,
    * statements and commits for the same records. A caller that sends again ends the wait at once. 0 turns
    * the wait off.
    */
   gatherMs?: number;
-  /** Batches of one group in flight at once (default 1). Each holds a database connection while it writes. */
-  lanes?: number;
 };
 
 export class WriteCoalescer<T, R> {
   private readonly groups = new Map<string, Group<T, R>>();
   private readonly maxBatch: number;
   private readonly gatherMs: number;
-  private readonly maxLanes: number;
 
   constructor(
     private readonly writeBatch: BatchWriter<T, R>,
@@ -41,28 +35,23 @@ export class WriteCoalescer<T, R> {
     const o = typeof opts === 'number' ? { maxBatch: opts } : opts;
     this.maxBatch = o.maxBatch ?? 100;
     this.gatherMs = o.gatherMs ?? 0;
-    this.maxLanes = Math.max(1, o.lanes ?? 1);
   }
 
   submit(group: string, item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       let g = this.groups.get(group);
       if (!g) {
-        g = { lanes: 0, queue: [], inFlight: new Set(), waiters: new Set() };
+        g = { running: false, queue: [], waiter: null };
         this.groups.set(group, g);
       }
-      const key = this.keyOf(item);
-      g.queue.push({ item, key, resolve, reject });
-      for (const w of g.waiters) if (g.queue.length >= w.want) w.done();
-      // A new lane only for a request that could go now: one whose key is in flight waits for that batch.
-      if (g.lanes < this.maxLanes && !g.inFlight.has(key)) {
-        g.lanes++;
-        void this.lane(group, g);
-      }
+      g.queue.push({ item, key: this.keyOf(item), resolve, reject });
+      if (g.waiter && g.queue.length >= g.waiter.want) g.waiter.done();
+      if (!g.running) void this.drain(group, g);
     });
   }
 
-  private async lane(name: string, g: Group<T, R>): Promise<void> {
+  private async drain(name: string, g: Group<T, R>): Promise<void> {
+    g.running = true;
     let last = 0;
     let lastMs = 0;
     try {
@@ -71,64 +60,47 @@ export class WriteCoalescer<T, R> {
         // them to join the requests already queued rather than writing those in a smaller batch of their own.
         const wait = Math.min(this.gatherMs, lastMs / 4);
         if (wait >= 1 && g.queue.length < this.maxBatch) await this.gather(g, Math.min(g.queue.length + last, this.maxBatch), wait);
-        // Requests already received in this turn of the event loop queue first: a database that answers in
+        if (g.queue.length === 0) break;
+        // Requests already received in this turn of the event loop join first: a database that answers in
         // microtasks (PGlite) would otherwise run the whole batch before the next request is even read, and
         // every batch would hold one request.
         await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.take(g);
-        if (batch.length === 0) break;
         last = batch.length;
-        for (const p of batch) g.inFlight.add(p.key);
         const t0 = performance.now();
-        try {
-          await this.write(name, batch);
-        } finally {
-          for (const p of batch) g.inFlight.delete(p.key);
-        }
+        await this.write(name, batch);
         lastMs = performance.now() - t0;
       }
     } finally {
-      g.lanes--;
-      if (g.lanes === 0) {
-        // Requests left are for keys that were in flight in this lane's last batch: write them now.
-        if (g.queue.length > 0) {
-          g.lanes++;
-          void this.lane(name, g);
-        } else {
-          this.groups.delete(name);
-        }
-      }
+      g.running = false;
+      this.groups.delete(name);
     }
   }
 
   private gather(g: Group<T, R>, want: number, ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const w: Waiter = {
-        want,
-        done: () => {
-          clearTimeout(timer);
-          g.waiters.delete(w);
-          resolve();
-        },
+      const done = (): void => {
+        clearTimeout(timer);
+        g.waiter = null;
+        resolve();
       };
-      const timer = setTimeout(w.done, ms);
-      g.waiters.add(w);
+      const timer = setTimeout(done, ms);
+      g.waiter = { want, done };
     });
   }
 
-  // Oldest first, at most maxBatch, each key once and none in flight; later requests for such a key wait for
-  // the next batch, in order.
+  // Oldest first, at most maxBatch, each key once; later duplicates wait for the next batch, in order.
   private take(g: Group<T, R>): Pending<T, R>[] {
     const batch: Pending<T, R>[] = [];
-    const keys = new Set(g.inFlight);
+    const keys = new Set<string>();
     const rest: Pending<T, R>[] = [];
     for (const p of g.queue) {
       if (batch.length < this.maxBatch && !keys.has(p.key)) {
         batch.push(p);
+        keys.add(p.key);
       } else {
         rest.push(p);
       }
-      keys.add(p.key);
     }
     g.queue = rest;
     return batch;
