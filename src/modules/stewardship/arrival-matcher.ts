@@ -127,7 +127,11 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       // after a wait, records other processes committed meanwhile are read into the index first.
       const waited = await lockArrivalKeys(tx, records.flatMap((r) => arrivalLockKeys(schemaId, roles, r.values)));
       phase('lock');
-      const entry = await indexes.get(tx, schemaId, roles, model, { forceCatchUp: waited });
+      // Records scored ahead also catch up first (once per import batch): a writer in another process that
+      // committed the same person without any lock wait here is in the index only once caught up, and only
+      // then does the check below see that the scores ahead could miss it.
+      const prescored = records.some((r) => r.prescored !== undefined);
+      const entry = await indexes.get(tx, schemaId, roles, model, { forceCatchUp: waited || prescored });
       phase('index');
       // Phase 1: score every probe, adding it afterwards so later records of the batch can match it. Records
       // scored ahead keep their candidates unless a record another writer indexed since could be missing

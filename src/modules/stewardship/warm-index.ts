@@ -24,6 +24,8 @@ type Entry = {
   eventSeq: number;
   caughtUpAt: number;
   buildMs: number;
+  /** The catch-up running now, if any: callers wait for it rather than read past a mark it has not settled. */
+  catching: Promise<void> | null;
   /** Records indexed so far, and how many of them each owner (an import run scoring ahead) indexed. */
   adds: number;
   addsBy: WeakMap<object, number>;
@@ -34,7 +36,7 @@ export type AddMark = { entry: Entry; adds: number; own: number };
 
 const PAGE = 5000;
 const CATCH_UP_EVERY_MS = 1000;
-const CATCH_UP_LIMIT = 20_000;
+const CATCH_UP_PAGE = 20_000;
 
 /**
  * One in-process MatchIndex per schema, built from the stored valid records on first use and kept
@@ -84,7 +86,7 @@ export class WarmIndexes {
     const t0 = performance.now();
     // Transactions still writing when the build starts are caught up later: the mark stays below their events.
     const seq = await finalSequence(ex, this.kind);
-    const e: Entry = { schemaId, modelId: model.id, roles, index: new MatchIndex(model.model), live: new Map(), version: new Map(), eventSeq: seq, caughtUpAt: Date.now(), buildMs: 0, adds: 0, addsBy: new WeakMap() };
+    const e: Entry = { schemaId, modelId: model.id, roles, index: new MatchIndex(model.model), live: new Map(), version: new Map(), eventSeq: seq, caughtUpAt: Date.now(), buildMs: 0, catching: null, adds: 0, addsBy: new WeakMap() };
     // Background population for realistic value frequencies; never returned as candidates (not live).
     for (const r of syntheticRecords(roles)) e.index.add(r);
     let after = '';
@@ -104,28 +106,51 @@ export class WarmIndexes {
 
   private async catchUp(ex: Executor, e: Entry, force: boolean): Promise<void> {
     // One PGlite data directory belongs to one process, whose writes all pass through add().
-    if (this.kind === 'pglite' || (!force && Date.now() - e.caughtUpAt < CATCH_UP_EVERY_MS)) return;
+    if (this.kind === 'pglite') return;
+    // One catch-up at a time per index: a caller that waited for another writer's lock must not find the mark
+    // already moved past that writer's record by a catch-up still reading it; it waits, then runs its own.
+    while (e.catching) await e.catching.catch(() => undefined);
+    if (!force && Date.now() - e.caughtUpAt < CATCH_UP_EVERY_MS) return;
     e.caughtUpAt = Date.now();
-    // Every number up to `final` has committed or rolled back, so after reading past the mark it can move there:
-    // a transaction of another process still writing (however many events were committed meanwhile) is read
-    // once it commits. Events after `final` are read again next time; records already indexed are skipped.
+    const run = this.readNewRecords(ex, e);
+    e.catching = run;
+    try {
+      await run;
+    } finally {
+      if (e.catching === run) e.catching = null;
+    }
+  }
+
+  /**
+   * Indexes the records of every record event after the mark, page by page to the end, then moves the mark to
+   * `final`: every number up to it had committed or rolled back before the read, so a transaction of another
+   * process still writing (however many events were committed meanwhile) is read once it commits. Events after
+   * `final` are read again next time; records already indexed at their version are skipped.
+   */
+  private async readNewRecords(ex: Executor, e: Entry): Promise<void> {
     const final = await finalSequence(ex, this.kind);
-    const evs = await rows<{ seq: number; aggregate_id: string; version: number | null }>(
-      ex,
-      sql`select seq, aggregate_id, (payload->>'version')::int as version from events
-          where seq > ${e.eventSeq} and type in ('record.created', 'record.updated') order by seq limit ${CATCH_UP_LIMIT}`,
-    );
-    e.eventSeq = Math.max(e.eventSeq, evs.length === CATCH_UP_LIMIT ? Math.min(final, Number(evs[evs.length - 1]!.seq)) : final);
-    if (evs.length === 0) return;
-    // Records this process wrote (or caught up) at that version already are in the index: not read again.
-    const missing = [...new Set(evs.filter((x) => x.version === null || (e.version.get(x.aggregate_id) ?? 0) < Number(x.version)).map((x) => x.aggregate_id))];
-    if (missing.length === 0) return;
-    const recs = await rows<{ id: string; version: number; values: Record<string, unknown> }>(
-      ex,
-      sql`select id, version, "values" from source_records where id = any(${sql.param(missing)}::text[])
-          and schema_id = ${e.schemaId} and status = 'valid'`,
-    );
-    for (const r of recs) if ((e.version.get(r.id) ?? 0) < Number(r.version)) this.add(e, r.id, Number(r.version), r.values ?? {});
+    let after = e.eventSeq;
+    for (;;) {
+      const evs = await rows<{ seq: number; aggregate_id: string; version: number | null }>(
+        ex,
+        sql`select seq, aggregate_id, (payload->>'version')::int as version from events
+            where seq > ${after} and type in ('record.created', 'record.updated') order by seq limit ${CATCH_UP_PAGE}`,
+      );
+      if (evs.length === 0) break;
+      after = Number(evs[evs.length - 1]!.seq);
+      const missing = [...new Set(evs.filter((x) => x.version === null || (e.version.get(x.aggregate_id) ?? 0) < Number(x.version)).map((x) => x.aggregate_id))];
+      if (missing.length > 0) {
+        const recs = await rows<{ id: string; version: number; values: Record<string, unknown> }>(
+          ex,
+          sql`select id, version, "values" from source_records where id = any(${sql.param(missing)}::text[])
+              and schema_id = ${e.schemaId} and status = 'valid'`,
+        );
+        for (const r of recs) if ((e.version.get(r.id) ?? 0) < Number(r.version)) this.add(e, r.id, Number(r.version), r.values ?? {});
+      }
+      if (evs.length < CATCH_UP_PAGE) break;
+      await yieldToLoop();
+    }
+    e.eventSeq = Math.max(e.eventSeq, final);
   }
 
   /** Indexes a record's current values (a new alias when the record was indexed before). */

@@ -29,9 +29,12 @@ export async function gapMayStillFill(ex: Executor, kind: DatabaseKind, stampedA
 
 /**
  * The highest outbox sequence number up to which every number is final (its transaction committed or rolled
- * back): on PostgreSQL, the last event stamped before the oldest writing transaction still open began (less the
+ * back): on PostgreSQL, the last event stamped before the oldest client transaction still open began (less the
  * clock slack; transactions open longer than GAP_CAP_MS are not waited for); the last event when none is open,
  * and always on PGlite. A reader that reads everything after its mark and then moves the mark here misses nothing.
+ * Every open transaction counts, not only those with a transaction id: a statement takes its event's number
+ * a moment before its first row gets the transaction its id. Sessions of other database roles are visible only
+ * with pg_read_all_stats, so every Custodian process must connect as the same role (or one that has it).
  */
 export async function finalSequence(ex: Executor, kind: DatabaseKind): Promise<number> {
   if (kind !== 'postgres') {
@@ -42,8 +45,8 @@ export async function finalSequence(ex: Executor, kind: DatabaseKind): Promise<n
     ex,
     sql`with oldest as (
           select min(xact_start) - ${`${SLACK_MS} milliseconds`}::interval as t from pg_stat_activity
-          where datname = current_database() and pid <> pg_backend_pid() and backend_xid is not null
-            and xact_start > clock_timestamp() - ${`${GAP_CAP_MS} milliseconds`}::interval)
+          where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'
+            and xact_start is not null and xact_start > clock_timestamp() - ${`${GAP_CAP_MS} milliseconds`}::interval)
         select case when (select t from oldest) is null then (select max(seq) from events)
                     else coalesce((select seq from events where occurred_at < (select t from oldest) order by seq desc limit 1), 0) end as s`,
   );
