@@ -38,6 +38,17 @@ describeTiers('golden: scoring an import batch ahead of its transaction', (tier)
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('a key of the batch being written, repeated in the next one, is not scored ahead as a new record', async () => {
+    const csv = join(dir, 'repeat.csv');
+    writeFileSync(csv, [CSV.split('\n')[0], CSV.split('\n')[1], CSV.split('\n')[2], 'K2,Carl,Brown,carl@brown.net,,,Hull', CSV.split('\n')[4]].join('\n'));
+    const before = s.g.stewardship.arrivalStats.prescored ?? 0;
+    const job = await s.services.ingest.importFile(actor, csv, { source: 'crm', batchSize: 2 });
+    expect(job.counters).toMatchObject({ read: 4, created: 3, updated: 1, rejected: 0 });
+    // K1, K2 and K4: K2 again (in the second batch, scored while the first is written) is an update, and an id
+    // reserved for it would never exist yet stay in the index as a candidate.
+    expect((s.g.stewardship.arrivalStats.prescored ?? 0) - before).toBe(tier === 'postgres' ? 3 : 0);
+  });
+
   it('links duplicates across batches, updates a key repeated in its batch, and stores golden records as a recompute gives them', async () => {
     const before = s.g.stewardship.arrivalStats.prescored ?? 0;
     const job = await s.services.ingest.importFile(actor, file, { source: 'crm', batchSize: 2 });

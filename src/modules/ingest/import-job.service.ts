@@ -321,7 +321,7 @@ export class ImportJobService {
       const writes = (pipeline = new WritePipeline(lanes));
       // With one lane on PostgreSQL, match on arrival scores the next batch while the database writes this one
       // (on PGlite the database runs on this thread, and with more lanes there is no matching).
-      const ahead: ScoreAhead | null = rules && lanes === 1 && this.deps.database.kind === 'postgres' && !skipMatch && ctx.customerAssigner?.prescore ? { ex: db, owner: {} } : null;
+      const ahead: ScoreAhead | null = rules && lanes === 1 && this.deps.database.kind === 'postgres' && !skipMatch && ctx.customerAssigner?.prescore ? { ex: db, owner: {}, writing: new Set() } : null;
       let batch: ReadRow[] = [];
       const flush = async (): Promise<void> => {
         const rowsRead = batch;
@@ -338,6 +338,8 @@ export class ImportJobService {
         }
         await writes.free();
         if (signal.aborted) return;
+        // The next batch is scored while this one is written: its keys count as stored (see storedKeys).
+        if (ahead) ahead.writing = new Set(mapped.filter((m) => m.ok).map((m) => m.key));
         writes.start(keys, async () => {
           const j = await sink.commit(mapped, bytes);
           job = j;
@@ -600,15 +602,23 @@ async function prepareBatch(read: ReadRow[], mapper: RowMapper, ctx: WriteContex
   return out;
 }
 
-/** Match on arrival scoring ahead of the write (PostgreSQL, one lane): the pool to read with and the run's token. */
-type ScoreAhead = { ex: Executor; owner: object };
+/**
+ * Match on arrival scoring ahead of the write (PostgreSQL, one lane): the pool to read with, the run's token, and
+ * the keys of the batch being written while the next one is scored.
+ */
+type ScoreAhead = { ex: Executor; owner: object; writing: Set<string> };
 
-/** Keys of the batch stored already: their rows are updates, never scored as new (a re-import scores nothing ahead). */
+/**
+ * Keys of the batch stored already, or in the batch being written (not yet committed, so not read here): their
+ * rows are updates, never scored as new under an id that would never exist (a re-import scores nothing ahead).
+ */
 async function storedKeys(ctx: WriteContext, ahead: ScoreAhead, mapped: MappedRow[]): Promise<Set<string>> {
   const keys = mapped.filter((m) => m.ok).map((m) => m.key);
   if (keys.length === 0) return new Set();
   const stored = await rows<{ source_key: string }>(ahead.ex, sql`select source_key from source_records where source_id = ${ctx.source.id} and source_key = any(${sql.param(keys)}::text[])`);
-  return new Set(stored.map((r) => r.source_key));
+  const out = new Set(stored.map((r) => r.source_key));
+  for (const k of keys) if (ahead.writing.has(k)) out.add(k);
+  return out;
 }
 
 /**
