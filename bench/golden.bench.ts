@@ -9,7 +9,7 @@
 // batches of `--batch`, default 5,000, one batch audit entry each: the batch path of issue 5) instead of
 // RecordsService.writeMany in batches of 1,000 (the API's batch route). The import line also gives the CPU
 // seconds Node and PostgreSQL spent during it, so an idle core shows.
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +28,7 @@ import type { Database } from '../src/platform/db/database.js';
 import { WebhookDeliveryWorker } from '../src/modules/webhooks/index.js';
 import { Actor } from '../src/platform/auth/actor.js';
 import { migrateDatabase, openDatabase } from '../src/platform/db/database.js';
+import { parentPid, postgresCpuSeconds as postgresCpu } from './lib/cpu.js';
 import { createServices } from '../src/server/services.js';
 import { startPostgres } from '../test/support/postgres-server.js';
 import { machineLine, writeBenchSection } from './lib/bench-doc.js';
@@ -376,29 +377,10 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * CPU seconds used so far by the PostgreSQL server's processes (the postmaster's children: backends, WAL
- * writer, checkpointer…), from /proc; 0 where /proc is missing. Pooled backends live through the import.
- */
+/** CPU seconds used so far by the PostgreSQL server (see bench/lib/cpu.ts); the pooled backends live through the import. */
 async function postgresCpuSeconds(database: Database): Promise<number> {
-  try {
-    const [b] = await database.raw<{ pid: number }>('select pg_backend_pid() as pid');
-    const stat = (pid: string | number) => readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
-    const postmaster = stat(b!.pid)[1]!;
-    let ticks = 0;
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        const f = stat(pid);
-        if (f[1] === postmaster || pid === postmaster) ticks += Number(f[11]) + Number(f[12]);
-      } catch {
-        // The process ended meanwhile.
-      }
-    }
-    return ticks / 100;
-  } catch {
-    return 0;
-  }
+  const [b] = await database.raw<{ pid: number }>('select pg_backend_pid() as pid');
+  return postgresCpu(parentPid(Number(b!.pid)));
 }
 
 await main();
