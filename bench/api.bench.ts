@@ -4,12 +4,10 @@
 // (--cases get: iterate on the read path without the write phase; the docs section is only written for both.)
 // --post-data generated (default): each POST is a row of the project's customer generator (GB people with real
 // name, e-mail and phone distributions; a fifth are returning customers, i.e. variants of an earlier POST, that
-// match on arrival links or sends to review), like real traffic; --post-data varied: a new person per POST with
-// a surname ≈ 200 stored customers share and the first name New<k> (the New<k> names are so alike that review
-// tasks grow as a run goes on); --post-data same: every POST has the same surname and birth date (the bench until
-// session 4), so all writes share one arrival lock key.
+// match on arrival links or sends to review), like real traffic; --post-data same: every POST has the same surname
+// and birth date (the bench until session 4), so all writes share one arrival lock key.
 // BENCH_POST_VARIANTS="A=1 B=2;A=2" repeats the POST case once per variant, restarting the server with those
-// extra environment variables each time (alternating old and new settings in one run); POST_DATA=generated|varied|same
+// extra environment variables each time (alternating old and new settings in one run); POST_DATA=generated|same
 // in a variant sets the POST data instead.
 import autocannon from 'autocannon';
 import { generateCustomers } from '../src/devtools/generator/index.js';
@@ -27,12 +25,6 @@ let indexSeconds = 0;
 // POST keys and values count on across runs and variants, so every POST creates a new record.
 let postSeq = 0;
 
-/** A birth date between 1940 and 2005 that differs for neighbouring k. */
-function birthDate(k: number): string {
-  const d = new Date(Date.UTC(1940, 0, 1) + ((k * 7907) % 23_741) * 86_400_000);
-  return d.toISOString().slice(0, 10);
-}
-
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
 const CUSTOMERS = Number(args.get('customers') ?? 1_000_000);
@@ -41,13 +33,18 @@ const TIERS: Tier[] = args.get('tier') === 'postgres' ? ['postgres'] : args.get(
 const CHUNK = 100_000;
 const SOCKET = args.get('socket') === 'true';
 const CASES = new Set((args.get('cases') ?? 'get,post').split(','));
-type PostData = 'generated' | 'varied' | 'same';
-const postDataOf = (v: string | undefined): PostData => (v === 'same' || v === 'varied' ? v : 'generated');
+type PostData = 'generated' | 'same';
+const postDataOf = (v: string | undefined): PostData => (v === 'same' ? v : 'generated');
 let POST_DATA = postDataOf(args.get('post-data'));
-// Generated POST rows, made before the clock starts (enough for 20 s at 20,000 req/s per run).
-const GENERATED = [...generateCustomers({ count: 400_000, seed: 5, countries: ['GB'], duplicateRate: 0.2 })].map((c) =>
-  Object.fromEntries(Object.entries({ first_name: c.first_name, last_name: c.last_name, email: c.email, phone: c.phone, date_of_birth: c.date_of_birth, city: c.city }).filter(([, v]) => v !== '')),
-);
+let generated: Record<string, string>[] | null = null;
+
+/** Generated POST rows, made once, before the first POST clock starts (enough for 20 s at 20,000 req/s). */
+function generatedRows(): Record<string, string>[] {
+  generated ??= [...generateCustomers({ count: 400_000, seed: 5, countries: ['GB'], duplicateRate: 0.2 })].map((c) =>
+    Object.fromEntries(Object.entries({ first_name: c.first_name, last_name: c.last_name, email: c.email, phone: c.phone, date_of_birth: c.date_of_birth, city: c.city }).filter(([, v]) => v !== '')),
+  );
+  return generated;
+}
 const VARIANTS = (process.env.BENCH_POST_VARIANTS ?? '')
   .split(';')
   .map((v) => v.trim())
@@ -142,7 +139,7 @@ async function benchTier(tier: Tier): Promise<Result> {
       if (CASES.has('post') && VARIANTS.length === 0) post = await runPost();
       for (const [n, variant] of (CASES.has('post') ? VARIANTS : []).entries()) {
         await stopServer(server);
-        // POST_DATA=generated|varied|same in a variant switches the bench's data, not the server's environment.
+        // POST_DATA=generated|same in a variant switches the bench's data, not the server's environment.
         const { POST_DATA: data, ...serverEnv } = variant;
         if (data) POST_DATA = postDataOf(data);
         server = await startServer({ ...env, ...serverEnv }, port);
@@ -181,8 +178,10 @@ async function benchTier(tier: Tier): Promise<Result> {
 
       async function runPost(): Promise<autocannon.Result> {
         log(`${tier}: POST record (${POST_DATA} data) for ${DURATION} s`);
+        // Made before the clock (and the CPU counters) start.
+        const rows = POST_DATA === 'generated' ? generatedRows() : [];
         const cpu0 = { server: processCpuSeconds(server.pid!), pg: postmaster ? postgresCpuSeconds(postmaster) : 0, bench: process.cpuUsage() };
-        const res = await postLoad();
+        const res = await postLoad(rows);
         const n = res.requests.total;
         const ms = (s: number): string => ((s * 1000) / Math.max(1, n)).toFixed(3);
         const bench = process.cpuUsage(cpu0.bench);
@@ -192,7 +191,7 @@ async function benchTier(tier: Tier): Promise<Result> {
         return res;
       }
 
-      function postLoad(): Promise<autocannon.Result> {
+      function postLoad(rows: Record<string, string>[]): Promise<autocannon.Result> {
         return run({
           url: base,
           connections,
@@ -206,17 +205,8 @@ async function benchTier(tier: Tier): Promise<Result> {
                 const k = ++postSeq;
                 const values =
                   POST_DATA === 'generated'
-                    ? GENERATED[(k - 1) % GENERATED.length]!
-                    : POST_DATA === 'same'
-                    ? { first_name: `New${k}`, last_name: 'Person', email: `new${k}@example.org`, phone: `07911 ${String(k % 1000000).padStart(6, '0')}`, date_of_birth: '1990-05-17', city: 'Leeds' }
-                    : {
-                        first_name: `New${k}`,
-                        last_name: `Family${(k * 7919) % 5000}`,
-                        email: `new${k}-${process.pid}@example.org`,
-                        phone: `07911 ${String(k % 1000000).padStart(6, '0')}`,
-                        date_of_birth: birthDate(k),
-                        city: 'Leeds',
-                      };
+                    ? rows[(k - 1) % rows.length]!
+                    : { first_name: `New${k}`, last_name: 'Person', email: `new${k}@example.org`, phone: `07911 ${String(k % 1000000).padStart(6, '0')}`, date_of_birth: '1990-05-17', city: 'Leeds' };
                 return {
                   ...req,
                   body: JSON.stringify({

@@ -1,9 +1,9 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, type Database } from '../../src/platform/db/database.js';
+import type pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/platform/db/database.js';
 import { emitEvents } from '../../src/platform/events/outbox.js';
 import { readEvents } from '../../src/modules/webhooks/index.js';
-import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
+import { useOwnPostgres } from '../support/own-postgres.js';
 import { tiers } from '../support/tiers.js';
 
 const event = (id: string) => ({ type: 'customer.updated', aggregateType: 'customer', aggregateId: id, payload: {} });
@@ -14,21 +14,11 @@ const event = (id: string) => ({ type: 'customer.updated', aggregateType: 'custo
 // cluster-wide snapshot xmin) in the other suites sharing the test server.
 const postgres = tiers().find((t) => t.name === 'postgres')!;
 (postgres.available ? describe : describe.skip)('event feed gaps [postgres]', () => {
-  let server: PostgresServer | null;
+  const own = useOwnPostgres({ poolSize: 2 });
   let database: Database;
   let other: pg.Client;
-  beforeAll(async () => {
-    server = await startPostgres();
-    if (!server) throw new Error('no PostgreSQL server binaries');
-    database = await openDatabase({ databaseUrl: server.url, poolSize: 2 });
-    await migrateDatabase(database);
-    other = new pg.Client({ connectionString: server.url });
-    await other.connect();
-  }, 120_000);
-  afterAll(async () => {
-    await other?.end();
-    await database?.close();
-    await server?.stop();
+  beforeAll(() => {
+    ({ database, other } = own());
   });
 
   it('waits for a gap held by an open transaction, however long it stays open, and steps over a rolled-back one at once', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, expect, it } from 'vitest';
 import { recomputeGolden } from '../../src/modules/golden/index.js';
 import { loadRules } from '../../src/modules/quality/rules.js';
-import type { IncomingRecord } from '../../src/modules/records/index.js';
+import type { IncomingRecord, WriteContext } from '../../src/modules/records/index.js';
 import { prepareRecords, writeRecordBatch } from '../../src/modules/records/index.js';
 import { Actor } from '../../src/platform/auth/actor.js';
 import { newId } from '../../src/platform/ids.js';
@@ -38,6 +38,18 @@ describeTiers('golden: scoring an import batch ahead of its transaction', (tier)
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** Anna's record of source crm, validated and scored ahead (as an import does) under a reserved id. */
+  async function annaScoredAhead(): Promise<{ ctx: WriteContext; rec: IncomingRecord }> {
+    const source = await s.services.sources.resolve(actor, 'crm');
+    const ctx = await s.services.records.writeContext(source);
+    const rules = await loadRules(s.database.db, source.schemaId, ctx.definition);
+    const rec: IncomingRecord = { key: 'I-anna', values: ANNA };
+    prepareRecords(ctx, rules, [rec]);
+    rec.prepared!.id = newId('record');
+    [rec.prepared!.prescored] = await ctx.customerAssigner!.prescore!(s.database.db, ctx, [{ id: rec.prepared!.id, key: rec.key, values: rec.prepared!.validation.values }], {});
+    return { ctx, rec };
+  }
+
   it('a key of the batch being written, repeated in the next one, is not scored ahead as a new record', async () => {
     const csv = join(dir, 'repeat.csv');
     writeFileSync(csv, [CSV.split('\n')[0], CSV.split('\n')[1], CSV.split('\n')[2], 'K2,Carl,Brown,carl@brown.net,,,Hull', CSV.split('\n')[4]].join('\n'));
@@ -66,14 +78,7 @@ describeTiers('golden: scoring an import batch ahead of its transaction', (tier)
   });
 
   it('scores again in the transaction when another writer indexed the same person after the scoring ahead', async () => {
-    const source = await s.services.sources.resolve(actor, 'crm');
-    const ctx = await s.services.records.writeContext(source);
-    const rules = await loadRules(s.database.db, source.schemaId, ctx.definition);
-    const rec: IncomingRecord = { key: 'I-anna', values: ANNA };
-    prepareRecords(ctx, rules, [rec]);
-    rec.prepared!.id = newId('record');
-    const owner = {};
-    [rec.prepared!.prescored] = await ctx.customerAssigner!.prescore!(s.database.db, ctx, [{ id: rec.prepared!.id, key: rec.key, values: rec.prepared!.validation.values }], owner);
+    const { ctx, rec } = await annaScoredAhead();
     // The same person arrives through the API (and commits) before the import's transaction.
     const api = await write(s, 'pos', 'P-anna', ANNA);
     const rescored = s.g.stewardship.arrivalStats.rescored ?? 0;
@@ -86,13 +91,7 @@ describeTiers('golden: scoring an import batch ahead of its transaction', (tier)
 
   it('uses the scores ahead when nothing was indexed since, and they still find stored records', async () => {
     const first = await write(s, 'pos', 'P-anna', ANNA);
-    const source = await s.services.sources.resolve(actor, 'crm');
-    const ctx = await s.services.records.writeContext(source);
-    const rules = await loadRules(s.database.db, source.schemaId, ctx.definition);
-    const rec: IncomingRecord = { key: 'I-anna', values: ANNA };
-    prepareRecords(ctx, rules, [rec]);
-    rec.prepared!.id = newId('record');
-    [rec.prepared!.prescored] = await ctx.customerAssigner!.prescore!(s.database.db, ctx, [{ id: rec.prepared!.id, key: rec.key, values: rec.prepared!.validation.values }], {});
+    const { ctx, rec } = await annaScoredAhead();
     const rescored = s.g.stewardship.arrivalStats.rescored ?? 0;
     await s.database.db.transaction((tx) => writeRecordBatch(tx, s.services.audit, actor, ctx, [rec]));
     expect((s.g.stewardship.arrivalStats.rescored ?? 0) - rescored).toBe(0);

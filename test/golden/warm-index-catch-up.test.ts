@@ -1,9 +1,8 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Actor } from '../../src/platform/auth/actor.js';
-import { migrateDatabase, openDatabase, type Database } from '../../src/platform/db/database.js';
 import { createServices, type Services } from '../../src/server/services.js';
-import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
+import { useOwnPostgres } from '../support/own-postgres.js';
 import { PERSON_DEFINITION } from '../support/system.js';
 import { tiers } from '../support/tiers.js';
 
@@ -16,23 +15,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // audit sealing in the other suites sharing the test server.
 const postgres = tiers().find((t) => t.name === 'postgres')!;
 (postgres.available ? describe : describe.skip)('warm index catch-up across processes [postgres]', () => {
-  let server: PostgresServer | null;
-  let database: Database;
+  const own = useOwnPostgres({ poolSize: 4 });
   let services: Services;
   let other: pg.Client;
-  beforeAll(async () => {
-    server = await startPostgres();
-    if (!server) throw new Error('no PostgreSQL server binaries');
-    database = await openDatabase({ databaseUrl: server.url, poolSize: 4 });
-    await migrateDatabase(database);
-    services = createServices(database, { sessionTtlHours: 1 });
-    other = new pg.Client({ connectionString: server.url });
-    await other.connect();
-  }, 120_000);
-  afterAll(async () => {
-    await other?.end();
-    await database?.close();
-    await server?.stop();
+  beforeAll(() => {
+    services = createServices(own().database, { sessionTtlHours: 1 });
+    other = own().other;
   });
 
   it('a record committed by another process after many later events is caught up and matched', async () => {
