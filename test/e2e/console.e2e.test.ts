@@ -1,7 +1,7 @@
 // The console in a real browser against a real server (embedded PGlite): sign in, search, customer 360,
 // quarantine fix, schemas, sources, users, audit, role-based hiding, phone-sized layout. Writes docs/screenshots.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { auditEntryView, auditVerifyView, meView } from '../../console/src/api/route-views.js';
 import { Api, ADMIN, browserAvailable, ensureConsoleBuilt, launchBrowser, newContext, screenshot, signIn, startServer, watchErrors, type Server } from './support/harness.js';
@@ -28,6 +28,11 @@ describe.skipIf(!enabled)('web console (Chromium, real server)', () => {
     page = await admin.newPage();
     errors = watchErrors(page);
   }, 240_000);
+
+  // A failed step shows what the server said (warnings and errors) around it.
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') console.error(`server log (last 4,000 characters):\n${server?.log().slice(-4000)}`);
+  });
 
   afterAll(async () => {
     await browser?.close();
@@ -231,7 +236,10 @@ describe.skipIf(!enabled)('web console (Chromium, real server)', () => {
     await screenshot(agent, 'customer-360-agent-masked');
     // sign out returns to sign-in; the session is gone
     await agent.getByTestId('account-menu').click();
+    // Wait for the logout answer separately from the URL, so a failure says which of the two did not happen.
+    const loggedOut = agent.waitForResponse((r) => r.url().endsWith('/api/v1/auth/logout'));
     await agent.getByRole('menuitem', { name: 'Sign out' }).click();
+    expect((await loggedOut).status()).toBe(204);
     await agent.waitForURL(/\/sign-in/);
     expect((await agent.request.get('/api/v1/auth/me')).status()).toBe(401);
     expect(agentErrors.join('\n')).toBe('');

@@ -1,60 +1,110 @@
 import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import unzipper from 'unzipper';
 import type { FileReader, ReadRow } from './reader.types.js';
 import { FileFormatError, uniqueHeaders } from './reader.types.js';
 
 export type XlsxReadOptions = { path: string; sheet?: string };
 
-type SheetReader = AsyncIterable<{ number: number; values: unknown[] }> & { name?: string };
+type Row = { number: number; values: unknown[] };
+type SheetEntry = { name: string; rId: string };
+type ZipEntry = { path: string; uncompressedSize: number; stream(): Readable; buffer(): Promise<Buffer> };
+
+// The parts of exceljs' streaming WorkbookReader we drive by hand (exceljs is pinned to 4.4.0 for this).
+// Its own parse() walks the zip with unzipper's Parse, which emits 'end' as soon as the file is written into it:
+// under load that came before the last entries were read, and exceljs writes xl/workbook.xml last, so the
+// workbook was missed ("Cannot read properties of undefined (reading 'sheets')", about 1 read in 300 on a
+// loaded 2-core machine). Reading entries through the zip's central directory has no such race, and lets us
+// open the wanted sheet directly instead of skimming the ones before it.
+type BookReader = {
+  workbookRels?: { Id: string; Target: string }[];
+  model?: { sheets?: SheetEntry[] };
+  sharedStrings?: unknown[];
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(iterator: AsyncIterable<Buffer>, sheetNo: string): Generator<{ value: AsyncIterable<Row> }>;
+};
 
 /**
- * Streams one worksheet of an .xlsx file (the first, or the named one) with exceljs' WorkbookReader.
+ * Streams one worksheet of an .xlsx file (the first in tab order, or the named one).
  * Date cells become ISO dates (YYYY-MM-DD, or a UTC datetime when they carry a time); numbers stay numbers;
  * formulas give their cached result, rich text its plain text.
  */
 export async function openXlsx(opts: XlsxReadOptions): Promise<FileReader> {
   const size = (await stat(opts.path)).size;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(opts.path, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookReader>[1]);
-  const sheets = (reader as unknown as AsyncIterable<SheetReader>)[Symbol.asyncIterator]();
-  let sheet: SheetReader | undefined;
-  const seen: string[] = [];
+  let sheetName: string;
+  let sheetEntry: ZipEntry;
+  let rowsIt: AsyncIterator<Row>;
+  let read = 0;
+  try {
+    const zip = await unzipper.Open.file(opts.path);
+    const entries = new Map<string, ZipEntry>((zip.files as unknown as ZipEntry[]).map((f) => [f.path.replace(/^\//, ''), f]));
+    const book = new ExcelJS.stream.xlsx.WorkbookReader(opts.path, {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      entries: 'ignore',
+    } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookReader>[1]) as unknown as BookReader;
+    const part = async (path: string, required: boolean): Promise<Readable | undefined> => {
+      const e = entries.get(path);
+      if (!e) {
+        if (required) throw new FileFormatError('invalid_xlsx', `not a readable .xlsx file: it has no ${path}`);
+        return undefined;
+      }
+      // These parts are small next to the sheet; read whole, they cannot stall the zip reader.
+      return Readable.from([await e.buffer()]);
+    };
+    await book._parseRels((await part('xl/_rels/workbook.xml.rels', true))!);
+    await book._parseWorkbook((await part('xl/workbook.xml', true))!);
+    const strings = await part('xl/sharedStrings.xml', false);
+    if (strings) for await (const _ of book._parseSharedStrings(strings)) void _;
+    else book.sharedStrings = [];
+    const styles = await part('xl/styles.xml', false);
+    if (styles) await book._parseStyles(styles);
+
+    const sheets = book.model?.sheets ?? [];
+    const chosen = opts.sheet === undefined ? sheets[0] : sheets.find((s) => s.name === opts.sheet);
+    if (!chosen) {
+      if (opts.sheet !== undefined) throw new FileFormatError('unknown_sheet', `no sheet "${opts.sheet}" (sheets: ${sheets.map((s) => s.name).join(', ') || 'none'})`);
+      throw new FileFormatError('empty_file', 'the workbook has no sheets');
+    }
+    sheetName = chosen.name;
+    const target = book.workbookRels?.find((r) => r.Id === chosen.rId)?.Target;
+    const path = target === undefined ? undefined : target.startsWith('/') ? target.slice(1) : `xl/${target}`;
+    const found = path === undefined ? undefined : entries.get(path);
+    if (!found) throw new FileFormatError('invalid_xlsx', `not a readable .xlsx file: sheet "${sheetName}" has no worksheet part`);
+    sheetEntry = found;
+    const stream = sheetEntry.stream();
+    async function* counted(): AsyncGenerator<Buffer> {
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        read += chunk.length;
+        yield chunk;
+      }
+    }
+    const [emitted] = [...book._parseWorksheet(counted(), '0')];
+    rowsIt = emitted!.value[Symbol.asyncIterator]();
+  } catch (err) {
+    if (err instanceof FileFormatError) throw err;
+    throw new FileFormatError('invalid_xlsx', `not a readable .xlsx file: ${(err as Error).message}`);
+  }
+
+  let headerRow: Row | undefined;
   try {
     for (;;) {
-      const next = await sheets.next();
+      const next = await rowsIt.next();
       if (next.done) break;
-      const name = next.value.name ?? '';
-      seen.push(name);
-      if (opts.sheet === undefined || opts.sheet === name) {
-        sheet = next.value;
+      const cells = cellsOf(next.value.values);
+      if (cells.some((c) => c !== null && c !== '')) {
+        headerRow = { number: next.value.number, values: cells };
         break;
       }
-      // Skip the rows of sheets we do not want (the reader must consume them to move on).
-      for await (const _row of next.value) void _row;
     }
   } catch (err) {
     throw new FileFormatError('invalid_xlsx', `not a readable .xlsx file: ${(err as Error).message}`);
-  }
-  if (!sheet) {
-    if (opts.sheet !== undefined) throw new FileFormatError('unknown_sheet', `no sheet "${opts.sheet}" (sheets: ${seen.join(', ') || 'none'})`);
-    throw new FileFormatError('empty_file', 'the workbook has no sheets');
-  }
-  const sheetName = sheet.name ?? '';
-  const rowsIt = sheet[Symbol.asyncIterator]();
-  let headerRow: { number: number; values: unknown[] } | undefined;
-  for (;;) {
-    const next = await rowsIt.next();
-    if (next.done) break;
-    const cells = cellsOf(next.value.values);
-    if (cells.some((c) => c !== null && c !== '')) {
-      headerRow = { number: next.value.number, values: cells };
-      break;
-    }
   }
   if (!headerRow) throw new FileFormatError('empty_file', `sheet "${sheetName}" is empty: no header row`);
   const { headers, warnings } = uniqueHeaders(headerRow.values.map((v) => (v === null ? '' : String(v))));
@@ -76,13 +126,14 @@ export async function openXlsx(opts: XlsxReadOptions): Promise<FileReader> {
     done = true;
   }
 
+  const total = sheetEntry.uncompressedSize;
   return {
     details: { format: 'xlsx', sheet: sheetName },
     headers,
     warnings: kept,
     rows: rows(),
-    // The reader does not expose its position; progress is all-or-nothing.
-    bytesRead: () => (done ? size : 0),
+    // Progress is the share of the sheet's XML read, scaled to the file's size.
+    bytesRead: () => (done ? size : total > 0 ? Math.min(size, Math.floor((read / total) * size)) : 0),
     close: async () => undefined,
   };
 }
