@@ -32,8 +32,9 @@ describe('XLSX reader', () => {
       const b = wb.addWorksheet('Tab first');
       b.addRow(['id']);
       b.addRow(['from-b']);
-      b.orderNo = 0;
-      a.orderNo = 1;
+      // exceljs keeps the tab order in orderNo, which its typings leave out.
+      (b as unknown as { orderNo: number }).orderNo = 0;
+      (a as unknown as { orderNo: number }).orderNo = 1;
     });
     const r = await openXlsx({ path });
     expect(r.details.sheet).toBe('Tab first');
