@@ -9,7 +9,9 @@ import { prepareRecords, writeRecordBatch } from '../../src/modules/records/inde
 import { Actor } from '../../src/platform/auth/actor.js';
 import { newId } from '../../src/platform/ids.js';
 import { describeTiers } from '../support/tiers.js';
-import { setupSources, useGoldenSystem, write, type GoldenSystem } from './golden-system.js';
+import { activeModel } from '../../src/modules/stewardship/model-store.js';
+import { rolesOf } from '../../src/modules/stewardship/match-fields.js';
+import { PERSON, setupSources, useGoldenSystem, write, type GoldenSystem } from './golden-system.js';
 
 const ANNA = { first_name: 'Anna', last_name: 'Smith', email: 'anna.smith@example.com', phone: '07911 123456', birth_date: '1980-04-01', city: 'Leeds' };
 const CSV = [
@@ -97,5 +99,34 @@ describeTiers('golden: scoring an import batch ahead of its transaction', (tier)
     expect((s.g.stewardship.arrivalStats.rescored ?? 0) - rescored).toBe(0);
     const [row] = await s.query<{ customer_id: string }>(`select customer_id from source_records where source_key = 'I-anna'`);
     expect(row!.customer_id).toBe(first.customerId);
+  });
+
+  it('a record scored ahead that turns out to exist is written as an update, and its reserved id is no candidate afterwards', async () => {
+    const stored = await write(s, 'crm', 'I-anna', { ...ANNA, city: 'York' });
+    const { ctx, rec } = await annaScoredAhead();
+    const reserved = rec.prepared!.id!;
+    const [written] = await s.database.db.transaction((tx) => writeRecordBatch(tx, s.services.audit, actor, ctx, [rec]));
+    expect(written).toMatchObject({ outcome: 'updated', id: stored.id });
+    // Anna again, from another source: the index offers her stored record, never the id reserved for the update.
+    const source = await s.services.sources.resolve(actor, 'pos');
+    const posCtx = await s.services.records.writeContext(source);
+    const indexes = s.g.stewardship.indexes;
+    const entry = await indexes.get(s.database.db, source.schemaId, rolesOf(posCtx.definition), await activeModel(s.database.db, source.schemaId, rolesOf(posCtx.definition), { cached: true }));
+    const found = indexes.match(entry, 'probe', ANNA, 0.5).map((c) => c.recordId);
+    expect(found).toContain(stored.id);
+    expect(found).not.toContain(reserved);
+  });
+
+  it('a record prepared with an older schema version is validated again with the version its write uses', async () => {
+    const { rec } = await annaScoredAhead();
+    expect(rec.prepared!.validation.ok).toBe(true);
+    // Version 2 requires a loyalty number Anna's record does not have.
+    await s.services.schemas.update(actor, 'person', { definition: { ...PERSON, attributes: [...PERSON.attributes, { name: 'loyalty_no', type: 'text', required: true }] } });
+    const ctx2 = await s.services.records.writeContext(await s.services.sources.resolve(actor, 'crm'));
+    expect(ctx2.schemaVersion).toBe(2);
+    const [written] = await s.database.db.transaction((tx) => writeRecordBatch(tx, s.services.audit, actor, ctx2, [rec]));
+    expect(written).toMatchObject({ outcome: 'rejected', status: 'rejected', errors: [{ field: 'loyalty_no', rule: 'required' }] });
+    const [row] = await s.query<{ status: string; schema_version: number; customer_id: string | null }>(`select status, schema_version, customer_id from source_records where source_key = 'I-anna'`);
+    expect(row).toEqual({ status: 'rejected', schema_version: 2, customer_id: null });
   });
 });

@@ -33,6 +33,8 @@ export type IncomingRecord = {
  * that turn out to exist (their previous stamps count) and ignores it if the rules changed meanwhile.
  */
 export type PreparedRecord = {
+  /** The schema version's validator it was validated with: the writer validates again if the write's differs. */
+  compiled: CompiledSchema;
   validation: ValidationResult;
   quality: Assessment | null;
   rules: ResolvedRules;
@@ -104,6 +106,8 @@ export type CustomerAssigner = {
    * other writers.
    */
   prescore?(ex: Executor, ctx: WriteContext, records: PrescoreRecord[], owner: object): Promise<unknown[]>;
+  /** Optional: scores ahead that the write did not use (the record turned out to exist, or was rejected): their reserved ids are no candidates. */
+  discard?(prescored: unknown[]): void;
   /**
    * Golden records of customers this write creates, keyed by customer id, stored with the customer row as it
    * is inserted (one row version instead of an insert and an update). Called before the rows are written, with
@@ -142,7 +146,7 @@ export function prepareRecords(ctx: WriteContext, rules: ResolvedRules, batch: I
   for (const r of batch) {
     const validation = validateCompiled(ctx.compiled, r.values);
     const quality = validation.ok ? assessRecord({ definition: ctx.definition, rules, values: validation.values, region, now, verifiedBy }) : null;
-    r.prepared = { validation, quality, rules, verifiedBy };
+    r.prepared = { compiled: ctx.compiled, validation, quality, rules, verifiedBy };
   }
 }
 
@@ -191,6 +195,10 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
   );
   const existing = new Map(existingRows.map((r) => [r.source_key, r]));
 
+  // Prepared ahead with another schema version (or region): nothing of it holds.
+  const unusable = batch.filter((r) => r.prepared && r.prepared.compiled !== ctx.compiled);
+  discardPrescored(ctx, unusable.map((r) => r.prepared!));
+  for (const r of unusable) r.prepared = undefined;
   const planned: Planned[] = batch.map((incoming) => {
     const prev = existing.get(incoming.key);
     const v = incoming.prepared?.validation ?? validateCompiled(ctx.compiled, incoming.values);
@@ -253,6 +261,11 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
       }
     }
   }
+  // Scored ahead as a new record under its reserved id, but written otherwise (an update, a rejection).
+  discardPrescored(
+    ctx,
+    planned.filter((p) => p.incoming.prepared && !(p.id === p.incoming.prepared.id && p.outcome === 'created' && p.status === 'valid')).map((p) => p.incoming.prepared!),
+  );
 
   const changed = planned.filter((p) => p.outcome !== 'unchanged');
   await assessQuality(tx, actor, ctx, changed);
@@ -411,6 +424,15 @@ async function assessQuality(tx: Tx, actor: Actor, ctx: WriteContext, changed: P
       verifiedBy,
     });
   }
+}
+
+// The scores are dropped with their index entry: should this transaction roll back and the record be written
+// again as new under the reserved id, it is scored (and indexed) afresh.
+function discardPrescored(ctx: WriteContext, prepared: PreparedRecord[]): void {
+  const unused = prepared.filter((r) => r.prescored !== undefined);
+  if (unused.length === 0) return;
+  ctx.customerAssigner?.discard?.(unused.map((r) => r.prescored));
+  for (const r of unused) r.prescored = undefined;
 }
 
 /** Unique attributes: a value may belong to one record per source; later claimants are rejected. */

@@ -14,7 +14,7 @@ import type { AddMark, WarmCandidate, WarmEntry, WarmIndexes } from './warm-inde
 
 type PrescoreRecord = Parameters<NonNullable<CustomerAssigner['prescore']>>[2][number];
 /** A record's candidates scored ahead, with the mark the scoring started at (see WarmIndexes.mark). */
-type Prescored = { mark: AddMark; owner: object; lower: number; cands: WarmCandidate[] };
+type Prescored = { mark: AddMark; owner: object; lower: number; cands: WarmCandidate[]; recordId: string };
 
 type PendingTask = { recordId: string; candidateRecordId: string; candidateSourceId: string; probability: number; values: Record<string, unknown> };
 type Pending = { entry: WarmEntry | null; tasks: PendingTask[]; settings: GoldenSettings };
@@ -79,7 +79,7 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       const phase = phaseTimer(stats);
       // Synchronous from the mark on: nothing else can index records in between.
       const mark = indexes.mark(entry, owner);
-      const out = records.map((r): Prescored => ({ mark, owner, lower: settings.lower, cands: indexes.matchAndAdd(entry, r.id, 1, r.values, settings.lower, 10, owner) }));
+      const out = records.map((r): Prescored => ({ mark, owner, lower: settings.lower, cands: indexes.matchAndAdd(entry, r.id, 1, r.values, settings.lower, 10, owner), recordId: r.id }));
       phase('prescore');
       stats.prescored = (stats.prescored ?? 0) + records.length;
       return out;
@@ -92,6 +92,10 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       } finally {
         stats.assignMs += performance.now() - t0;
       }
+    },
+
+    discard(prescored: unknown[]): void {
+      for (const p of prescored as Prescored[]) indexes.retire(p.mark.entry, p.recordId);
     },
 
     async goldenAtCreation(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<Map<string, Record<string, unknown>>> {

@@ -164,6 +164,12 @@ export class WarmIndexes {
     return mr;
   }
 
+  /** A reserved record id that will not exist after all (scored ahead, then written as something else): no candidate any more. */
+  retire(e: Entry, recordId: string): void {
+    e.live.delete(recordId);
+    e.version.delete(recordId);
+  }
+
   /** A mark to compare with later (othersAddedSince): what is indexed now, and how much of it `owner` added. */
   mark(e: Entry, owner: object): AddMark {
     return { entry: e, adds: e.adds, own: e.addsBy.get(owner) ?? 0 };
