@@ -69,6 +69,28 @@ describeTiers('HTTP records', (tier) => {
     expect(byKey.json().id).toBe(c.record.id);
   });
 
+  it('the record a write answers with is the record stored: created, unchanged, updated, rejected update, extras, batch', async () => {
+    const stored = async (body: { record: { id: string } }) => (await get(`/api/v1/records/${body.record.id}`)).json();
+    const sent: [string, Record<string, unknown>][] = [
+      ['same-1', { ...ann, vip: 'yes' }],
+      ['same-1', { ...ann, vip: 'yes' }],
+      ['same-1', { ...ann, email: 'ann.archer@example.com' }],
+      ['same-1', { ...ann, email: 'not-an-email' }],
+      ['same-2', { first_name: 'Bea' }],
+    ];
+    const outcomes = [];
+    for (const [key, values] of sent) {
+      const r = await write(key, values);
+      outcomes.push([r.statusCode, r.json().outcome]);
+      expect(r.json().record).toEqual(await stored(r.json()));
+    }
+    expect(outcomes).toEqual([[201, 'created'], [200, 'unchanged'], [200, 'updated'], [422, 'rejected'], [422, 'rejected']]);
+    const batch = await sys().request({ method: 'POST', url: '/api/v1/records/batch', key: steward, payload: { source: fx.sourceId, records: [{ key: 'same-1', values: ann }, { key: 'same-3', values: { ...ann, loyalty_id: 'L-300' } }, { key: 'same-4', values: ann }] } });
+    // same-4 claims same-1's loyalty number (unique): a rejected new record.
+    expect(batch.json().results.map((r: { outcome: string }) => r.outcome)).toEqual(['updated', 'created', 'rejected']);
+    for (const r of batch.json().results) expect(r.record).toEqual(await stored(r));
+  });
+
   it('invalid → 422 naming field and rule; kept as rejected and listed in the quarantine; a corrected PUT makes it valid with a customer', async () => {
     const res = await write('q-1', { first_name: 'Quin', email: 'not-an-email' });
     expect(res.statusCode).toBe(422);

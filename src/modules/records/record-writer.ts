@@ -162,14 +162,28 @@ export async function writeRecords(
   ctx: WriteContext,
   batch: IncomingRecord[],
 ): Promise<{ outcome: WriteOutcome; row: StoredRecordRow }[]> {
-  const planned = await writePlanned(tx, audit, actor, ctx, batch);
-  const keys = batch.map((r) => r.key);
-  const finalRows = await rows<StoredRecordRow>(
-    tx,
-    sql`select ${RECORD_COLUMNS} from source_records where source_id = ${ctx.source.id} and source_key = any(${sql.param(keys)}::text[])`,
-  );
-  const byKey = new Map(finalRows.map((r) => [r.source_key, r]));
-  return planned.map((p) => ({ outcome: p.outcome, row: byKey.get(p.incoming.key)! }));
+  const { planned, now } = await writePlanned(tx, audit, actor, ctx, batch);
+  const by = actor.id ?? actor.name;
+  // The rows as written, from what was sent and what was locked before (no read back of every row).
+  return planned.map((p) => ({ outcome: p.outcome, row: p.outcome === 'unchanged' ? p.existing! : writtenRow(ctx, by, p, now!) }));
+}
+
+/** A written record's row as the upsert of writePlanned leaves it; `now` is the transaction's timestamp. */
+function writtenRow(ctx: WriteContext, by: string | null, p: Planned, now: Date | string): StoredRecordRow {
+  const prev = p.existing;
+  // A rejected update keeps the last valid values, and with them their quality.
+  const kept = p.status !== 'valid' ? prev : undefined;
+  const q = p.status === 'valid' ? p.quality : undefined;
+  return {
+    id: p.id, source_id: ctx.source.id, source_key: p.incoming.key, customer_id: p.customerId, schema_id: ctx.source.schemaId,
+    schema_version: ctx.schemaVersion, status: p.status, raw: p.incoming.values, values: p.values, extras: p.extras, errors: p.errors,
+    version: p.version, created_at: prev?.created_at ?? now, updated_at: now, created_by: prev ? prev.created_by : by, updated_by: by,
+    standardized: kept ? (kept.standardized ?? null) : (q?.standardized ?? null),
+    verification: kept ? (kept.verification ?? null) : (q?.verification ?? null),
+    quality_score: kept ? (kept.quality_score ?? null) : (q?.score ?? null),
+    quality_computed_at: kept ? (kept.quality_computed_at ?? null) : q ? now : null,
+    quality_issues: kept ? (kept.quality_issues ?? null) : q && q.issues.length > 0 ? q.issues : null,
+  };
 }
 
 /**
@@ -177,7 +191,7 @@ export async function writeRecords(
  * Keys must be distinct within the batch.
  */
 export async function writeRecordBatch(tx: Tx, audit: AuditService, actor: Actor, ctx: WriteContext, batch: IncomingRecord[]): Promise<WriteSummary[]> {
-  const planned = await writePlanned(tx, audit, actor, ctx, batch);
+  const { planned } = await writePlanned(tx, audit, actor, ctx, batch);
   return planned.map((p) =>
     // An unchanged record is whatever was stored before.
     p.outcome === 'unchanged' && p.existing
@@ -186,7 +200,8 @@ export async function writeRecordBatch(tx: Tx, audit: AuditService, actor: Actor
   );
 }
 
-async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: WriteContext, batch: IncomingRecord[]): Promise<Planned[]> {
+// `now`: the transaction's timestamp, which the written rows carry (null when nothing changed).
+async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: WriteContext, batch: IncomingRecord[]): Promise<{ planned: Planned[]; now: Date | string | null }> {
   const by = actor.id ?? actor.name;
   const keys = batch.map((r) => r.key);
   const existingRows = await rows<StoredRecordRow>(
@@ -269,6 +284,7 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
 
   const changed = planned.filter((p) => p.outcome !== 'unchanged');
   await assessQuality(tx, actor, ctx, changed);
+  let now: Date | string | null = null;
   if (changed.length > 0) {
     const valid = changed.filter((p) => p.status === 'valid');
     const terms = await planSearchTerms(
@@ -313,7 +329,7 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     // The version row is copied from the written row in the same statement: each JSON document is sent
     // and parsed once. Version 1 is the creation (an existing record always has a version, so it gets 2+).
     const doc = recordDocument(changed);
-    await tx.execute(sql`
+    const [stamp] = await rows<{ now: Date | string }>(tx, sql`
       with ${sql.join(alongside.map((q, i) => sql`${sql.raw(`alongside_${i}`)} as (${q}), `))}
       maps(list) as materialized (select ${doc.maps}::jsonb),
       written as (
@@ -336,16 +352,19 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
         quality_score = case when excluded.status = 'valid' then excluded.quality_score else source_records.quality_score end,
         quality_computed_at = case when excluded.status = 'valid' then excluded.quality_computed_at else source_records.quality_computed_at end,
         quality_issues = case when excluded.status = 'valid' then excluded.quality_issues else source_records.quality_issues end
-      returning id, version, status, raw, "values", errors)
+      returning id, version, status, raw, "values", errors),
+      versions as (
       insert into source_record_versions (record_id, version, change_kind, status, schema_version, raw, "values", errors, changed_by)
       select w.id, w.version, case when w.version = 1 then 'create' else 'update' end, w.status, ${ctx.schemaVersion}, w.raw, w."values", w.errors, ${by}
-      from written w`);
+      from written w)
+      select now() as now`);
+    now = stamp!.now;
     await refreshUniqueClaims(tx, ctx, valid);
     await audit.appendMany(tx, actor, changed.map((p) => auditEntry(p)));
     const more = ctx.customerAssigner && written.length > 0 ? await ctx.customerAssigner.afterWrite(tx, ctx, written, new Set(goldens.keys())) : [];
     await emitEvents(tx, more);
   }
-  return planned;
+  return { planned, now };
 }
 
 /**
