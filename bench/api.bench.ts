@@ -8,9 +8,14 @@
 // and birth date (the bench until session 4), so all writes share one arrival lock key.
 // BENCH_POST_VARIANTS="A=1 B=2;A=2" repeats the POST case once per variant, restarting the server with those
 // extra environment variables each time (alternating old and new settings in one run); POST_DATA=generated|same
-// in a variant sets the POST data instead.
+// in a variant sets the POST data instead, and BENCH_SERVER_DIST=/path/to/other/dist runs another build (an
+// older commit's, built in a git worktree) to compare code in one run. Each POST case continues the same POST
+// stream, so a later variant meets more of the run's earlier POSTs in the match index: compare neighbours only.
+// --seed-data generated (default) | synthetic: who the stored customers are (see SEED_DATA below).
 import autocannon from 'autocannon';
-import { generateCustomers } from '../src/devtools/generator/index.js';
+import { generateCustomers, type GeneratedCustomer } from '../src/devtools/generator/index.js';
+import { displayNameOf, searchTermsOf } from '../src/modules/records/search-terms.js';
+import { validateCompiled } from '../src/modules/schemas/index.js';
 import { Actor } from '../src/platform/auth/actor.js';
 import type { Database } from '../src/platform/db/database.js';
 import { createServices } from '../src/server/services.js';
@@ -33,6 +38,12 @@ const TIERS: Tier[] = args.get('tier') === 'postgres' ? ['postgres'] : args.get(
 const CHUNK = 100_000;
 const SOCKET = args.get('socket') === 'true';
 const CASES = new Set((args.get('cases') ?? 'get,post').split(','));
+// --seed-data generated (default): the stored customers are people of the project's generator (another seed than
+// the POSTs; GB names, e-mails, phones and birth dates as the real distributions give them), so new POSTs meet
+// realistic candidate blocks in the match index; synthetic (the bench until session 5): "Given<n> Family<n % 5000>",
+// whom no generated POST resembles, so match on arrival only ever met the run's own earlier POSTs.
+type SeedData = 'generated' | 'synthetic';
+const SEED_DATA: SeedData = args.get('seed-data') === 'synthetic' ? 'synthetic' : 'generated';
 type PostData = 'generated' | 'same';
 const postDataOf = (v: string | undefined): PostData => (v === 'same' ? v : 'generated');
 let POST_DATA = postDataOf(args.get('post-data'));
@@ -40,16 +51,20 @@ let generated: Record<string, string>[] | null = null;
 
 /** Generated POST rows, made once, before the first POST clock starts (enough for 20 s at 20,000 req/s). */
 function generatedRows(): Record<string, string>[] {
-  generated ??= [...generateCustomers({ count: 400_000, seed: 5, countries: ['GB'], duplicateRate: 0.2 })].map((c) =>
-    Object.fromEntries(Object.entries({ first_name: c.first_name, last_name: c.last_name, email: c.email, phone: c.phone, date_of_birth: c.date_of_birth, city: c.city }).filter(([, v]) => v !== '')),
-  );
+  generated ??= [...generateCustomers({ count: 400_000, seed: 5, countries: ['GB'], duplicateRate: 0.2 })].map(postRow);
   return generated;
+}
+
+/** A generated person as the bench schema's attributes (missing values left out). */
+function postRow(c: GeneratedCustomer): Record<string, string> {
+  return Object.fromEntries(Object.entries({ first_name: c.first_name, last_name: c.last_name, email: c.email, phone: c.phone, date_of_birth: c.date_of_birth, city: c.city }).filter(([, v]) => v !== ''));
 }
 const VARIANTS = (process.env.BENCH_POST_VARIANTS ?? '')
   .split(';')
   .map((v) => v.trim())
   .filter(Boolean)
-  .map((v) => Object.fromEntries(v.split(/\s+/).map((kv) => kv.split('=') as [string, string])));
+  // Split at the first '=' only: a value may hold one itself (BENCH_SERVER_NODE_ARGS=--flag=value).
+  .map((v) => Object.fromEntries(v.split(/\s+/).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string])));
 
 function log(msg: string): void {
   process.stderr.write(`[bench:api] ${msg}\n`);
@@ -74,7 +89,8 @@ async function seed(database: Database, n: number): Promise<{ getKey: string; po
   });
   const source = await services.sources.create(admin, { name: 'pos', schema: 'customer', systemType: 'pos', trustRank: 60 });
   const t0 = Date.now();
-  for (let from = 1; from <= n; from += CHUNK) {
+  if (SEED_DATA === 'generated') await seedGenerated(database, services, source.id, schema.id, n, t0);
+  for (let from = 1; SEED_DATA === 'synthetic' && from <= n; from += CHUNK) {
     const to = Math.min(n, from + CHUNK - 1);
     const ids = `'cus_bench' || lpad(g::text, 17, '0')`;
     const rec = `'rec_bench' || lpad(g::text, 17, '0')`;
@@ -106,6 +122,49 @@ async function seed(database: Database, n: number): Promise<{ getKey: string; po
   await services.audit.seal();
   const sampleIds = Array.from({ length: 10_000 }, (_, i) => `cus_bench${String(1 + Math.floor(((i * 7919) % 10_000) * (n / 10_000))).padStart(17, '0')}`);
   return { getKey, postKey, sampleIds };
+}
+
+/**
+ * The stored customers as generated people: validated as a write would (values as stored: phones in E.164, …),
+ * one record and one customer each, with the search terms and display name the writer gives them; set-based.
+ */
+async function seedGenerated(database: Database, services: ReturnType<typeof createServices>, sourceId: string, schemaId: string, n: number, t0: number): Promise<void> {
+  const { compiled, definition } = await services.schemas.currentVersionOf(schemaId);
+  const people = generateCustomers({ count: Math.ceil(n * 1.05), seed: 9, countries: ['GB'], duplicateRate: 0 })[Symbol.iterator]();
+  const id = (prefix: string, g: number) => `${prefix}${String(g).padStart(17, '0')}`;
+  for (let from = 1; from <= n; from += CHUNK) {
+    const to = Math.min(n, from + CHUNK - 1);
+    const recs: { rid: string; cid: string; key: string; raw: Record<string, string>; vals: Record<string, unknown>; name: string | null }[] = [];
+    const terms: { rid: string; cid: string; kind: string; term: string }[] = [];
+    for (let g = from; g <= to; ) {
+      const next = people.next();
+      if (next.done) throw new Error('the generator ran out of people');
+      const raw = postRow(next.value);
+      const v = validateCompiled(compiled, raw);
+      if (!v.ok) continue;
+      const rec = { rid: id('rec_bench', g), cid: id('cus_bench', g), key: `K${g}`, raw, vals: v.values, name: displayNameOf(definition, v.values) };
+      recs.push(rec);
+      for (const t of searchTermsOf(definition, v.values, rec.key)) terms.push({ rid: rec.rid, cid: rec.cid, kind: t.kind, term: t.term });
+      g += 1;
+    }
+    const doc = JSON.stringify(recs);
+    await database.raw(`insert into customers (id, display_name) select u.cid, u.name from jsonb_to_recordset($1::jsonb) as u(cid text, name text)`, [doc]);
+    await database.raw(
+      `insert into source_records (id, source_id, source_key, customer_id, schema_id, schema_version, status, raw, "values", extras, errors, version, created_by, updated_by)
+       select u.rid, $2, u.key, u.cid, $3, 1, 'valid', u.raw, u.vals, '{}'::jsonb, '[]'::jsonb, 1, 'bench', 'bench'
+       from jsonb_to_recordset($1::jsonb) as u(rid text, cid text, key text, raw jsonb, vals jsonb)`,
+      [doc, sourceId, schemaId],
+    );
+    await database.raw(
+      `insert into source_record_versions (record_id, version, change_kind, status, schema_version, raw, "values", errors, changed_by)
+       select id, 1, 'create', 'valid', 1, raw, "values", errors, 'bench' from source_records where id between '${id('rec_bench', from)}' and '${id('rec_bench', to)}'`,
+    );
+    await database.raw(
+      `insert into customer_search_terms (record_id, customer_id, kind, term) select u.rid, u.cid, u.kind, u.term from jsonb_to_recordset($1::jsonb) as u(rid text, cid text, kind text, term text)`,
+      [JSON.stringify(terms)],
+    );
+    log(`seeded ${to.toLocaleString()} / ${n.toLocaleString()} generated customers (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  }
 }
 
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
@@ -241,7 +300,7 @@ for (const tier of TIERS) results.push(await benchTier(tier));
 const lines = [
   '## API (issue 2): `npm run bench:api`',
   '',
-  `Machine: ${machineLine()}. Server: \`node dist/src/cli/main.js serve\` (one process); load: autocannon in the bench process on the same machine, ${DURATION} s per case after a 3 s warm-up; PostgreSQL 15 with default durability (fsync on), 32 connections; PGlite 8 connections. GET uses an \`agent\` API key (personal data visible, sensitive masked); POST uses a \`steward\` key and writes a new record (validation, customer, version, search terms, audit entry, events) per request.`,
+  `Machine: ${machineLine()}. Stored customers: ${SEED_DATA === "generated" ? "generated people (the project's generator, GB)" : "synthetic (Given<n> Family<n % 5000>)"}. Server: \`node dist/src/cli/main.js serve\` (one process); load: autocannon in the bench process on the same machine, ${DURATION} s per case after a 3 s warm-up; PostgreSQL 15 with default durability (fsync on), 32 connections; PGlite 8 connections. GET uses an \`agent\` API key (personal data visible, sensitive masked); POST uses a \`steward\` key and writes a new record (validation, customer, version, search terms, audit entry, events) per request.`,
   '',
   '| tier | request | customers stored | req/s (mean) | p50 ms | p99 ms | errors | target |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -12,10 +12,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts dist/src/cli/main.js serve (BENCH_SERVER_NODE_ARGS adds node flags, e.g. --cpu-prof) and waits for /ready. */
+/** Starts dist/src/cli/main.js serve (BENCH_SERVER_NODE_ARGS adds node flags, e.g. --cpu-prof; BENCH_SERVER_DIST another build) and waits for /ready. */
 export async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<ChildProcess> {
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/src/cli/main.js', 'serve'], {
+  const nodeArgs = (env.BENCH_SERVER_NODE_ARGS ?? process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // BENCH_SERVER_DIST (also per variant) runs another build, e.g. an older commit's, to compare in one run.
+  const main = `${env.BENCH_SERVER_DIST ?? process.env.BENCH_SERVER_DIST ?? 'dist'}/src/cli/main.js`;
+  const child = spawn(process.execPath, [...nodeArgs, main, 'serve'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
