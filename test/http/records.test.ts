@@ -71,11 +71,13 @@ describeTiers('HTTP records', (tier) => {
 
   it('the record a write answers with is the record stored: created, unchanged, updated, rejected update, extras, batch', async () => {
     const stored = async (body: { record: { id: string } }) => (await get(`/api/v1/records/${body.record.id}`)).json();
+    // Its own loyalty number (a unique attribute): other tests of the file store ann's.
+    const mine = { ...ann, loyalty_id: 'L-701' };
     const sent: [string, Record<string, unknown>][] = [
-      ['same-1', { ...ann, vip: 'yes' }],
-      ['same-1', { ...ann, vip: 'yes' }],
-      ['same-1', { ...ann, email: 'ann.archer@example.com' }],
-      ['same-1', { ...ann, email: 'not-an-email' }],
+      ['same-1', { ...mine, vip: 'yes' }],
+      ['same-1', { ...mine, vip: 'yes' }],
+      ['same-1', { ...mine, email: 'ann.archer@example.com' }],
+      ['same-1', { ...mine, email: 'not-an-email' }],
       ['same-2', { first_name: 'Bea' }],
     ];
     const outcomes = [];
@@ -85,7 +87,7 @@ describeTiers('HTTP records', (tier) => {
       expect(r.json().record).toEqual(await stored(r.json()));
     }
     expect(outcomes).toEqual([[201, 'created'], [200, 'unchanged'], [200, 'updated'], [422, 'rejected'], [422, 'rejected']]);
-    const batch = await sys().request({ method: 'POST', url: '/api/v1/records/batch', key: steward, payload: { source: fx.sourceId, records: [{ key: 'same-1', values: ann }, { key: 'same-3', values: { ...ann, loyalty_id: 'L-300' } }, { key: 'same-4', values: ann }] } });
+    const batch = await sys().request({ method: 'POST', url: '/api/v1/records/batch', key: steward, payload: { source: fx.sourceId, records: [{ key: 'same-1', values: mine }, { key: 'same-3', values: { ...ann, loyalty_id: 'L-703' } }, { key: 'same-4', values: mine }] } });
     // same-4 claims same-1's loyalty number (unique): a rejected new record.
     expect(batch.json().results.map((r: { outcome: string }) => r.outcome)).toEqual(['updated', 'created', 'rejected']);
     for (const r of batch.json().results) expect(r.record).toEqual(await stored(r));
