@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import unzipper from 'unzipper';
 import type { FileReader, ReadRow } from './reader.types.js';
@@ -9,7 +9,7 @@ export type XlsxReadOptions = { path: string; sheet?: string };
 
 type Row = { number: number; values: unknown[] };
 type SheetEntry = { name: string; rId: string };
-type ZipEntry = { path: string; uncompressedSize: number; stream(): Readable; buffer(): Promise<Buffer> };
+type ZipEntry = { path: string; uncompressedSize: number; stream(): Readable };
 
 // The parts of exceljs' streaming WorkbookReader we drive by hand (exceljs is pinned to 4.4.0 for this).
 // Its own parse() walks the zip with unzipper's Parse, which emits 'end' as soon as the file is written into it:
@@ -49,21 +49,21 @@ export async function openXlsx(opts: XlsxReadOptions): Promise<FileReader> {
       hyperlinks: 'ignore',
       entries: 'ignore',
     } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookReader>[1]) as unknown as BookReader;
-    const part = async (path: string, required: boolean): Promise<Readable | undefined> => {
+    const part = (path: string, required: boolean): Readable | undefined => {
       const e = entries.get(path);
       if (!e) {
         if (required) throw new FileFormatError('invalid_xlsx', `not a readable .xlsx file: it has no ${path}`);
         return undefined;
       }
-      // These parts are small next to the sheet; read whole, they cannot stall the zip reader.
-      return Readable.from([await e.buffer()]);
+      // Each part is read on its own from its place in the file (no shared stream to stall or end early).
+      return e.stream();
     };
-    await book._parseRels((await part('xl/_rels/workbook.xml.rels', true))!);
-    await book._parseWorkbook((await part('xl/workbook.xml', true))!);
-    const strings = await part('xl/sharedStrings.xml', false);
+    await book._parseRels(part('xl/_rels/workbook.xml.rels', true)!);
+    await book._parseWorkbook(part('xl/workbook.xml', true)!);
+    const strings = part('xl/sharedStrings.xml', false);
     if (strings) for await (const _ of book._parseSharedStrings(strings)) void _;
     else book.sharedStrings = [];
-    const styles = await part('xl/styles.xml', false);
+    const styles = part('xl/styles.xml', false);
     if (styles) await book._parseStyles(styles);
 
     const sheets = book.model?.sheets ?? [];
