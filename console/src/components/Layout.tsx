@@ -1,6 +1,6 @@
 import { AppShell, Avatar, Badge, Box, Burger, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Link, Outlet, useLocation } from 'react-router-dom';
 import { useFeatures } from '../api/features';
 import { useMe, useSession } from '../auth/session';
 import { visibleNav, type NavItem } from '../lib/nav';
@@ -19,7 +19,6 @@ export function Layout() {
   const { signOut } = useSession();
   const [opened, { toggle, close }] = useDisclosure(false);
   const location = useLocation();
-  const navigate = useNavigate();
   const features = useFeatures();
   const items = visibleNav(me, features);
 
@@ -76,7 +75,9 @@ export function Layout() {
               <Menu.Item
                 color="red"
                 onClick={() => {
-                  void signOut().then(() => navigate('/sign-in', { replace: true }));
+                  // A full page load, whatever the logout answered: nothing of the session stays in memory, and
+                  // no in-app navigation can be lost (a client-side one after the logout sometimes never happened).
+                  void signOut().finally(() => window.location.replace('/sign-in'));
                 }}
               >
                 Sign out
