@@ -13,13 +13,14 @@
 // stream, so a later variant meets more of the run's earlier POSTs in the match index: compare neighbours only.
 // --seed-data generated (default) | synthetic: who the stored customers are (see SEED_DATA below).
 import autocannon from 'autocannon';
-import { generateCustomers, type GeneratedCustomer } from '../src/devtools/generator/index.js';
+import { generateCustomers } from '../src/devtools/generator/index.js';
 import { displayNameOf, searchTermsOf } from '../src/modules/records/search-terms.js';
 import { validateCompiled } from '../src/modules/schemas/index.js';
 import { Actor } from '../src/platform/auth/actor.js';
 import type { Database } from '../src/platform/db/database.js';
 import { createServices } from '../src/server/services.js';
 import { machineLine, writeBenchSection } from './lib/bench-doc.js';
+import { API_BENCH_SCHEMA, apiBenchRow } from './lib/generated-schema.js';
 import { parentPid, postgresCpuSeconds, processCpuSeconds } from './lib/cpu.js';
 import { freePort, startServer, stopServer } from './lib/server.js';
 import { openBenchTier } from './lib/tier.js';
@@ -51,13 +52,8 @@ let generated: Record<string, string>[] | null = null;
 
 /** Generated POST rows, made once, before the first POST clock starts (enough for 20 s at 20,000 req/s). */
 function generatedRows(): Record<string, string>[] {
-  generated ??= [...generateCustomers({ count: 400_000, seed: 5, countries: ['GB'], duplicateRate: 0.2 })].map(postRow);
+  generated ??= [...generateCustomers({ count: 400_000, seed: 5, countries: ['GB'], duplicateRate: 0.2 })].map(apiBenchRow);
   return generated;
-}
-
-/** A generated person as the bench schema's attributes (missing values left out). */
-function postRow(c: GeneratedCustomer): Record<string, string> {
-  return Object.fromEntries(Object.entries({ first_name: c.first_name, last_name: c.last_name, email: c.email, phone: c.phone, date_of_birth: c.date_of_birth, city: c.city }).filter(([, v]) => v !== ''));
 }
 const VARIANTS = (process.env.BENCH_POST_VARIANTS ?? '')
   .split(';')
@@ -74,19 +70,7 @@ function log(msg: string): void {
 async function seed(database: Database, n: number): Promise<{ getKey: string; postKey: string; sampleIds: string[] }> {
   const services = createServices(database, { sessionTtlHours: 1 });
   const admin = Actor.system('bench');
-  const schema = await services.schemas.create(admin, {
-    name: 'customer',
-    definition: {
-      attributes: [
-        { name: 'first_name', type: 'text', required: true },
-        { name: 'last_name', type: 'text' },
-        { name: 'email', type: 'email' },
-        { name: 'phone', type: 'phone', defaultRegion: 'GB' },
-        { name: 'date_of_birth', type: 'date', privacy: 'sensitive' },
-        { name: 'city', type: 'text', privacy: 'public' },
-      ],
-    },
-  });
+  const schema = await services.schemas.create(admin, { name: 'customer', definition: API_BENCH_SCHEMA });
   const source = await services.sources.create(admin, { name: 'pos', schema: 'customer', systemType: 'pos', trustRank: 60 });
   const t0 = Date.now();
   if (SEED_DATA === 'generated') await seedGenerated(database, services, source.id, schema.id, n, t0);
@@ -139,7 +123,7 @@ async function seedGenerated(database: Database, services: ReturnType<typeof cre
     for (let g = from; g <= to; ) {
       const next = people.next();
       if (next.done) throw new Error('the generator ran out of people');
-      const raw = postRow(next.value);
+      const raw = apiBenchRow(next.value);
       const v = validateCompiled(compiled, raw);
       if (!v.ok) continue;
       const rec = { rid: id('rec_bench', g), cid: id('cus_bench', g), key: `K${g}`, raw, vals: v.values, name: displayNameOf(definition, v.values) };

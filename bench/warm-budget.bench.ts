@@ -10,6 +10,7 @@ import { compileSchema, schemaDefinitionSchema, validateCompiled } from '../src/
 import { bootstrapModel, syntheticRecords } from '../src/modules/stewardship/bootstrap-model.js';
 import { rolesOf, toMatchRecord } from '../src/modules/stewardship/match-fields.js';
 import { machineLine } from './lib/bench-doc.js';
+import { API_BENCH_SCHEMA, apiBenchRow } from './lib/generated-schema.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -17,23 +18,12 @@ const STORED = Number(args.get('stored') ?? 1_000_000);
 const PROBES = Number(args.get('probes') ?? 20_000);
 const BUDGETS = (args.get('budgets') ?? '10,3').split(',').map(Number);
 
-// The bench:api schema.
-const definition = schemaDefinitionSchema.parse({
-  attributes: [
-    { name: 'first_name', type: 'text', required: true },
-    { name: 'last_name', type: 'text' },
-    { name: 'email', type: 'email' },
-    { name: 'phone', type: 'phone', defaultRegion: 'GB' },
-    { name: 'date_of_birth', type: 'date', privacy: 'sensitive' },
-    { name: 'city', type: 'text', privacy: 'public' },
-  ],
-});
+const definition = schemaDefinitionSchema.parse(API_BENCH_SCHEMA);
 const compiled = compileSchema(definition);
 const roles = rolesOf(definition);
 
 function valuesOf(c: GeneratedCustomer): Record<string, unknown> | null {
-  const raw = Object.fromEntries(Object.entries({ first_name: c.first_name, last_name: c.last_name, email: c.email, phone: c.phone, date_of_birth: c.date_of_birth, city: c.city }).filter(([, v]) => v !== ''));
-  const v = validateCompiled(compiled, raw);
+  const v = validateCompiled(compiled, apiBenchRow(c));
   return v.ok ? v.values : null;
 }
 

@@ -9,7 +9,6 @@ export type XlsxReadOptions = { path: string; sheet?: string };
 
 type Row = { number: number; values: unknown[] };
 type SheetEntry = { name: string; rId: string };
-type ZipEntry = { path: string; uncompressedSize: number; stream(): Readable };
 
 // The parts of exceljs' streaming WorkbookReader we drive by hand (exceljs is pinned to 4.4.0 for this).
 // Its own parse() walks the zip with unzipper's Parse, which emits 'end' as soon as the file is written into it:
@@ -36,12 +35,12 @@ type BookReader = {
 export async function openXlsx(opts: XlsxReadOptions): Promise<FileReader> {
   const size = (await stat(opts.path)).size;
   let sheetName: string;
-  let sheetEntry: ZipEntry;
+  let sheetBytes: number;
   let rowsIt: AsyncIterator<Row>;
   let read = 0;
   try {
     const zip = await unzipper.Open.file(opts.path);
-    const entries = new Map<string, ZipEntry>((zip.files as unknown as ZipEntry[]).map((f) => [f.path.replace(/^\//, ''), f]));
+    const entries = new Map(zip.files.map((f) => [f.path.replace(/^\//, ''), f]));
     const book = new ExcelJS.stream.xlsx.WorkbookReader(opts.path, {
       worksheets: 'emit',
       sharedStrings: 'cache',
@@ -77,8 +76,8 @@ export async function openXlsx(opts: XlsxReadOptions): Promise<FileReader> {
     const path = target === undefined ? undefined : target.startsWith('/') ? target.slice(1) : `xl/${target}`;
     const found = path === undefined ? undefined : entries.get(path);
     if (!found) throw new FileFormatError('invalid_xlsx', `not a readable .xlsx file: sheet "${sheetName}" has no worksheet part`);
-    sheetEntry = found;
-    const stream = sheetEntry.stream();
+    sheetBytes = found.uncompressedSize;
+    const stream = found.stream();
     async function* counted(): AsyncGenerator<Buffer> {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         read += chunk.length;
@@ -126,14 +125,13 @@ export async function openXlsx(opts: XlsxReadOptions): Promise<FileReader> {
     done = true;
   }
 
-  const total = sheetEntry.uncompressedSize;
   return {
     details: { format: 'xlsx', sheet: sheetName },
     headers,
     warnings: kept,
     rows: rows(),
     // Progress is the share of the sheet's XML read, scaled to the file's size.
-    bytesRead: () => (done ? size : total > 0 ? Math.min(size, Math.floor((read / total) * size)) : 0),
+    bytesRead: () => (done ? size : sheetBytes > 0 ? Math.min(size, Math.floor((read / sheetBytes) * size)) : 0),
     close: async () => undefined,
   };
 }
