@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jaro, jaroWinkler } from '../../src/modules/matching/engine/compare/jaro-winkler.js';
-import { damerauLevenshtein } from '../../src/modules/matching/engine/compare/damerau-levenshtein.js';
+import { damerauLevenshtein, withinOneEdit } from '../../src/modules/matching/engine/compare/damerau-levenshtein.js';
 import { sortedJaccard } from '../../src/modules/matching/engine/compare/token-similarity.js';
 import { areNicknames, canonicalName, nicknameGroupCount } from '../../src/modules/matching/engine/nicknames.js';
 import { parseDate } from '../../src/modules/matching/engine/standardize/date.js';
@@ -35,6 +35,27 @@ describe('Damerau-Levenshtein (optimal string alignment)', () => {
   it('stops early past max', () => {
     expect(damerauLevenshtein('abcdef', 'uvwxyz', 1)).toBe(2);
     expect(damerauLevenshtein('a', 'abcd', 1)).toBe(2);
+  });
+  it('withinOneEdit agrees with a distance of at most 1 (every pair over a small alphabet)', () => {
+    // All strings of length 0–4 over {a, b, c}: substitutions, swaps, insertions and deletions at every position.
+    const all: string[] = [''];
+    for (let n = 0, from = 0; n < 4; n++) {
+      const to = all.length;
+      for (let k = from; k < to; k++) for (const c of 'abc') all.push(all[k]! + c);
+      from = to;
+    }
+    let near = 0;
+    for (const a of all) {
+      for (const b of all) {
+        const expected = damerauLevenshtein(a, b) <= 1;
+        if (withinOneEdit(a, b) !== expected) throw new Error(`withinOneEdit(${a}, ${b}) should be ${expected}`);
+        if (expected) near++;
+      }
+    }
+    expect(all.length).toBe(121);
+    expect(near).toBe(1825);
+    expect(withinOneEdit('19850312', '19850321')).toBe(true);
+    expect(withinOneEdit('19850312', '19851302')).toBe(false);
   });
 });
 

@@ -10,6 +10,7 @@ import { initialM, runEm } from '../../src/modules/matching/engine/em-trainer.js
 import { mulberry32 } from '../../src/modules/matching/engine/random.js';
 import { MatchIndex, dedupe, explainPair, loadModel, modelFromJson, modelToJson, saveModel, calibrateModel, type MatchRecord } from '../../src/modules/matching/engine/index.js';
 import { detectRole } from '../../src/modules/matching/engine/roles.js';
+import { Scorer, probabilityToWeight } from '../../src/modules/matching/engine/scoring.js';
 
 const FIRST = ['james', 'mary', 'john', 'patricia', 'robert', 'jennifer', 'michael', 'linda', 'william', 'elizabeth', 'david', 'barbara', 'richard', 'susan', 'joseph', 'jessica'];
 const LAST = ['smith', 'johnson', 'williams', 'brown', 'jones', 'garcia', 'miller', 'davis', 'rodriguez', 'martinez', 'hernandez', 'lopez', 'gonzalez', 'wilson', 'anderson', 'thomas', 'zbyszewski', 'okonkwo'];
@@ -176,6 +177,25 @@ describe('dedupe, explain, model, index', () => {
     expect(x.priorWeight + x.terms.reduce((p, t) => p + t.contribution, 0)).toBeCloseTo(x.weight, 9);
   });
 
+  it('levels e-mail and date pairs (digits of the local part, day and month swapped, one digit off)', async () => {
+    const res = await dedupe(records, { threads: 1 });
+    const level = (name: string, a: string, b: string): string => {
+      const x = explainPair(res.model, { id: 'a', fields: { [name]: a } }, { id: 'b', fields: { [name]: b } });
+      return x.terms.find((t) => t.role === (name === 'dob' ? 'dateOfBirth' : 'email'))!.level;
+    };
+    expect(level('email', 'john.smith85@example.com', 'jon.smith85@mail.example')).toBe('same digits, local part jaro-winkler >= 0.88');
+    expect(level('email', 'john.smith@example.com', 'jon.smith@mail.example')).toBe('same digits, local part jaro-winkler >= 0.88');
+    expect(level('email', 'john.smith85@example.com', 'john.smith86@example.com')).toBe('else');
+    expect(level('email', 'john.smith85@example.com', 'john.smith@example.com')).toBe('else');
+    expect(level('email', 'john8x5@example.com', 'john85x@example.com')).toBe('same digits, local part jaro-winkler >= 0.88');
+    expect(level('email', 'john85@example.com', 'john85@other.example')).toBe('same local part');
+    expect(level('dob', '1985-03-12', '1985-12-03')).toBe('day-month swapped');
+    expect(level('dob', '1985-03-12', '1986-12-03')).not.toBe('day-month swapped');
+    expect(level('dob', '1985-03-12', '1985-03-13')).toBe('one digit off');
+    expect(level('dob', '1985-03-12', '1985-03-21')).toBe('one digit off');
+    expect(level('dob', '1985-03-12', '1985-04-23')).toBe('within 1 year');
+  });
+
   it('round-trips the model through JSON and reproduces the clustering', async () => {
     const res = await dedupe(records, { threads: 1 });
     const dir = mkdtempSync(path.join(tmpdir(), 'custodian-model-'));
@@ -214,6 +234,37 @@ describe('dedupe, explain, model, index', () => {
     const twin = { id: 'probe', fields: { ...last.fields } };
     expect(idx.match(twin).map((g) => g.id)).toContain(last.id);
     expect(() => idx.add(last)).toThrow(/already indexed/);
+  });
+
+  it('stops scoring a pair early only when it cannot reach the threshold (every pair, bounds of each probe)', async () => {
+    const res = await dedupe(records, { threads: 1 });
+    const ds = new EncodedDataset(buildComparisonSpecs(res.model.roles));
+    for (const r of records) ds.add(r);
+    const scorer = new Scorer(ds, res.model);
+    let kept = 0;
+    let cut = 0;
+    // Thresholds from p ≈ 0.001 to p ≈ 0.999, so many pairs sit just above or below one of them.
+    for (const minW of [-10, -6, -3, -1, probabilityToWeight(0.5), 1, 3, 6, 10]) {
+      for (let probe = 0; probe < ds.size; probe++) {
+        scorer.refreshBounds(probe);
+        for (let j = 0; j < ds.size; j++) {
+          const full = scorer.weight(j, probe);
+          const early = scorer.weightAtLeast(j, probe, minW);
+          if (full >= minW) {
+            if (early !== full) throw new Error(`pair ${j}/${probe}: ${early} instead of ${full}`);
+            kept++;
+          } else {
+            if (early !== -Infinity && early !== full) throw new Error(`pair ${j}/${probe}: ${early} instead of ${full} or -Infinity`);
+            if (early === -Infinity) cut++;
+          }
+        }
+      }
+    }
+    // Both sides are exercised: 9,069 pairs reach a threshold (twins, and each record with itself), and nearly
+    // all the others are cut before their last comparison.
+    const pairs = 9 * records.length * records.length;
+    expect(kept).toBe(9069);
+    expect(cut / (pairs - kept)).toBeGreaterThan(0.99);
   });
 
   it('uses worker threads with the same result as in-process', async () => {

@@ -35,18 +35,6 @@ function memo(compute: (va: number, vb: number) => number, symmetric = true): (v
   };
 }
 
-/** True when the digits of a and b (in order, other characters skipped) are the same. */
-function sameDigits(a: string, b: string): boolean {
-  let i = 0;
-  let j = 0;
-  for (;;) {
-    while (i < a.length && (a.charCodeAt(i) < 48 || a.charCodeAt(i) > 57)) i++;
-    while (j < b.length && (b.charCodeAt(j) < 48 || b.charCodeAt(j) > 57)) j++;
-    if (i === a.length || j === b.length) return i === a.length && j === b.length;
-    if (a.charCodeAt(i++) !== b.charCodeAt(j++)) return false;
-  }
-}
-
 function nameLevel(f: Feature, partner: Feature | null): LevelFn {
   const off = partner ? 1 : 0;
   const values = f.dict.values;
@@ -108,6 +96,13 @@ function fullNameLevel(f: Feature): LevelFn {
   };
 }
 
+/** YYYYMMDD keys with the same year and month and day swapped (compared in place: this runs per candidate pair). */
+function dayMonthSwapped(a: string, b: string): boolean {
+  if (a.length !== 8 || b.length !== 8) return false;
+  for (let k = 0; k < 4; k++) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
+  return a.charCodeAt(4) === b.charCodeAt(6) && a.charCodeAt(5) === b.charCodeAt(7) && a.charCodeAt(6) === b.charCodeAt(4) && a.charCodeAt(7) === b.charCodeAt(5);
+}
+
 function dateLevel(f: Feature): LevelFn {
   const values = f.dict.values;
   return (i, j) => {
@@ -118,8 +113,7 @@ function dateLevel(f: Feature): LevelFn {
     if (va === vb) return 1;
     const a = values[va]!;
     const b = values[vb]!;
-    // YYYYMMDD: same year, month and day swapped.
-    if (a.slice(0, 4) === b.slice(0, 4) && a.slice(4, 6) === b.slice(6, 8) && a.slice(6, 8) === b.slice(4, 6)) return 2;
+    if (dayMonthSwapped(a, b)) return 2;
     if (withinOneEdit(a, b)) return 3;
     const da = f.a1.data[i]!;
     const db = f.a1.data[j]!;
@@ -144,9 +138,8 @@ function emailLevel(f: Feature): LevelFn {
     if (la === lb) return 2;
     // Local parts are often name + digits (birth year, counter): a typo'd copy keeps the digits,
     // a namesake's address usually does not, so digits must agree for the fuzzy level.
-    const x = aux[la]!;
-    const y = aux[lb]!;
-    if (sameDigits(x, y) && jaroWinkler(x, y) >= 0.88) return 3;
+    if (f.a3.data[i] !== f.a3.data[j]) return 4;
+    if (jaroWinkler(aux[la]!, aux[lb]!) >= 0.88) return 3;
     return 4;
   };
 }

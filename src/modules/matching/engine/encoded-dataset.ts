@@ -18,7 +18,10 @@ export class Feature {
   readonly val: Int32Vec;
   readonly a1: Int32Vec;
   readonly a2: Int32Vec;
-  /** Names: phonetic code of the nickname group's formal name (Bill → William), for blocking. */
+  /**
+   * Names: phonetic code of the nickname group's formal name (Bill → William), for blocking. E-mail: the
+   * digits of the local part (in `aux`), which must agree for the fuzzy level.
+   */
   readonly a3: Int32Vec;
   /** Full-name token lists: offsets into `tokens` (sorted, unique ids in `aux`). */
   readonly tokOff: Int32Vec;
@@ -27,7 +30,7 @@ export class Feature {
     this.val = new Int32Vec(capacity);
     this.a1 = new Int32Vec(capacity);
     this.a2 = new Int32Vec(capacity);
-    this.a3 = new Int32Vec(spec.kind === 'name' ? capacity : 1);
+    this.a3 = new Int32Vec(spec.kind === 'name' || spec.kind === 'email' ? capacity : 1);
     this.tokOff = new Int32Vec(spec.kind === 'fullName' ? capacity + 1 : 1);
     this.tokens = new Int32Vec(spec.kind === 'fullName' ? capacity * 3 : 1);
     this.tokOff.push(0);
@@ -106,7 +109,9 @@ export class Feature {
           v = this.dict.intern(e.full);
           x1 = this.aux.intern(e.local);
           x2 = this.aux.intern(e.domain, false);
+          x3 = this.aux.intern(e.local.replace(/\D+/g, ''), false);
         }
+        this.a3.push(x3);
         break;
       }
       case 'phone': {
@@ -159,7 +164,7 @@ export class Feature {
     this.val.length--;
     this.a1.length--;
     this.a2.length--;
-    if (this.spec.kind === 'name') this.a3.length--;
+    if (this.spec.kind === 'name' || this.spec.kind === 'email') this.a3.length--;
     if (this.spec.kind === 'fullName') {
       this.tokOff.length--;
       this.tokens.length = this.tokOff.data[this.tokOff.length - 1]!;

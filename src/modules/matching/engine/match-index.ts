@@ -172,7 +172,9 @@ export class MatchIndex {
       this.stamp = s;
     }
     const st = ++this.stampNo;
-    this.scorer.refreshBounds();
+    this.scorer.refreshBounds(probe);
+    // The record itself, when already indexed (ids are unique), is no candidate.
+    const self = this.byId.get(id) ?? -1;
     const out: Array<{ j: number; w: number }> = [];
     for (const rule of this.rules) {
       const k = this.key(rule, probe);
@@ -183,7 +185,7 @@ export class MatchIndex {
       for (let j = rule.head.get(k)!; j >= 0; j = next[j]!) {
         if (this.stamp[j] === st) continue;
         this.stamp[j] = st;
-        if (this.ds.ids[j] === id) continue;
+        if (j === self) continue;
         const w = this.scorer.weightAtLeast(j, probe, minW);
         if (w >= minW) out.push({ j, w });
       }

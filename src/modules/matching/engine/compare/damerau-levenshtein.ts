@@ -42,6 +42,13 @@ export function damerauLevenshtein(a: string, b: string, max = Infinity): number
   return prev[lb]!;
 }
 
+/** True when a from index i on equals b from index j on (no substrings: this runs per candidate pair). */
+function sameTail(a: string, i: number, b: string, j: number): boolean {
+  if (a.length - i !== b.length - j) return false;
+  while (i < a.length) if (a.charCodeAt(i++) !== b.charCodeAt(j++)) return false;
+  return true;
+}
+
 /** True when a and b are at most one edit apart (insert, delete, substitute, adjacent swap): O(n). */
 export function withinOneEdit(a: string, b: string): boolean {
   const la = a.length;
@@ -51,12 +58,13 @@ export function withinOneEdit(a: string, b: string): boolean {
     while (i < la && a.charCodeAt(i) === b.charCodeAt(i)) i++;
     if (i === la) return true;
     // One substitution, or one adjacent transposition.
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && a.slice(i + 2) === b.slice(i + 2);
+    if (sameTail(a, i + 1, b, i + 1)) return true;
+    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && sameTail(a, i + 2, b, i + 2);
   }
   if (Math.abs(la - lb) !== 1) return false;
-  const [s, l] = la < lb ? [a, b] : [b, a];
+  const s = la < lb ? a : b;
+  const l = la < lb ? b : a;
   let i = 0;
   while (i < s.length && s.charCodeAt(i) === l.charCodeAt(i)) i++;
-  return s.slice(i) === l.slice(i + 1);
+  return sameTail(s, i, l, i + 1);
 }
