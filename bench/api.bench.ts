@@ -8,10 +8,13 @@
 // and birth date (the bench until session 4), so all writes share one arrival lock key.
 // BENCH_POST_VARIANTS="A=1 B=2;A=2" repeats the POST case once per variant, restarting the server with those
 // extra environment variables each time (alternating old and new settings in one run); POST_DATA=generated|same
-// in a variant sets the POST data instead, and BENCH_SERVER_DIST=/path/to/other/dist runs another build (an
+// in a variant sets the POST data instead, CONNECTIONS=n the POST case's client connections (default 32 on
+// PostgreSQL, 8 on PGlite), and BENCH_SERVER_DIST=/path/to/other/dist runs another build (an
 // older commit's, built in a git worktree) to compare code in one run. Each POST case continues the same POST
 // stream, so a later variant meets more of the run's earlier POSTs in the match index: compare neighbours only.
 // --seed-data generated (default) | synthetic: who the stored customers are (see SEED_DATA below).
+// --pg-statements N (PostgreSQL): after each POST case, the N statements that took PostgreSQL the most time in it
+// (pg_stat_statements, loaded for the run), to see where the database's share of a write goes.
 import autocannon from 'autocannon';
 import { generateCustomers } from '../src/devtools/generator/index.js';
 import { displayNameOf, searchTermsOf } from '../src/modules/records/search-terms.js';
@@ -55,6 +58,7 @@ function generatedRows(): Record<string, string>[] {
   generated ??= [...generateCustomers({ count: 400_000, seed: 5, countries: ['GB'], duplicateRate: 0.2 })].map(apiBenchRow);
   return generated;
 }
+const PG_STATEMENTS = Number(args.get('pg-statements') ?? 0);
 const VARIANTS = (process.env.BENCH_POST_VARIANTS ?? '')
   .split(';')
   .map((v) => v.trim())
@@ -158,20 +162,28 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
 }
 
 async function benchTier(tier: Tier): Promise<Result> {
-  const { database, env, cleanup } = await openBenchTier(tier, { serverPoolSize: 20, socket: SOCKET });
+  const statements = tier === 'postgres' && PG_STATEMENTS > 0;
+  const { database, env, cleanup } = await openBenchTier(tier, {
+    serverPoolSize: 20,
+    socket: SOCKET,
+    ...(statements ? { pgSettings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } } : {}),
+  });
   try {
     const t0 = Date.now();
     log(`${tier}: seeding ${CUSTOMERS.toLocaleString()} customers`);
     const { getKey, postKey, sampleIds } = await seed(database, CUSTOMERS);
     const seedSeconds = (Date.now() - t0) / 1000;
+    if (statements) await database.raw('create extension if not exists pg_stat_statements');
     // CPU per POST request is read from /proc for the server process and the PostgreSQL server.
     const postmaster = tier === 'postgres' ? parentPid(Number((await database.raw<{ pid: number }>('select pg_backend_pid() as pid'))[0]!.pid)) : 0;
-    await database.close();
+    // Kept open for the statement statistics only (nothing else runs through it during a case).
+    if (!statements) await database.close();
     const port = await freePort();
     let server = await startServer(env, port);
     try {
       const base = `http://127.0.0.1:${port}`;
       const connections = tier === 'postgres' ? 32 : 8;
+      let postConnections = connections;
       let i = 0;
       log(`${tier}: warm-up`);
       await run({ url: base, connections, duration: 3, requests: [{ method: 'GET', path: `/api/v1/customers/${sampleIds[0]}` }], headers: { authorization: `Bearer ${getKey}` } });
@@ -182,9 +194,10 @@ async function benchTier(tier: Tier): Promise<Result> {
       if (CASES.has('post') && VARIANTS.length === 0) post = await runPost();
       for (const [n, variant] of (CASES.has('post') ? VARIANTS : []).entries()) {
         await stopServer(server);
-        // POST_DATA=generated|same in a variant switches the bench's data, not the server's environment.
-        const { POST_DATA: data, ...serverEnv } = variant;
+        // POST_DATA and CONNECTIONS in a variant switch the bench's data and load, not the server's environment.
+        const { POST_DATA: data, CONNECTIONS: clients, ...serverEnv } = variant;
         if (data) POST_DATA = postDataOf(data);
+        postConnections = clients ? Number(clients) : connections;
         server = await startServer({ ...env, ...serverEnv }, port);
         await firstWrite(`WARM-${n + 1}`);
         post = await runPost();
@@ -220,9 +233,10 @@ async function benchTier(tier: Tier): Promise<Result> {
       }
 
       async function runPost(): Promise<autocannon.Result> {
-        log(`${tier}: POST record (${POST_DATA} data) for ${DURATION} s`);
+        log(`${tier}: POST record (${POST_DATA} data, ${postConnections} connections) for ${DURATION} s`);
         // Made before the clock (and the CPU counters) start.
         const rows = POST_DATA === 'generated' ? generatedRows() : [];
+        if (statements) await database.raw('select pg_stat_statements_reset()');
         const cpu0 = { server: processCpuSeconds(server.pid!), pg: postmaster ? postgresCpuSeconds(postmaster) : 0, bench: process.cpuUsage() };
         const res = await postLoad(rows);
         const n = res.requests.total;
@@ -231,13 +245,26 @@ async function benchTier(tier: Tier): Promise<Result> {
         log(
           `${tier}: CPU per POST: server ${ms(processCpuSeconds(server.pid!) - cpu0.server)} ms, PostgreSQL ${postmaster ? ms(postgresCpuSeconds(postmaster) - cpu0.pg) : '—'} ms, load generator ${ms((bench.user + bench.system) / 1e6)} ms (${n} requests)`,
         );
+        if (statements) await logStatements(n);
         return res;
+      }
+
+      async function logStatements(posts: number): Promise<void> {
+        const top = await database.raw<{ query: string; calls: string; total: number; rows: string }>(
+          `select query, calls, total_exec_time as total, rows from pg_stat_statements where query not like '%pg_stat_statements%'
+           order by total_exec_time desc limit ${PG_STATEMENTS}`,
+        );
+        log(`${tier}: statements by PostgreSQL execution time in the POST case (ms per POST, calls per POST, rows per call):`);
+        for (const t of top) {
+          const calls = Number(t.calls);
+          log(`  ${(t.total / posts).toFixed(3)} ms  ${(calls / posts).toFixed(3)} calls  ${(Number(t.rows) / Math.max(1, calls)).toFixed(1)} rows  ${t.query.replace(/\s+/g, ' ').slice(0, 160)}`);
+        }
       }
 
       function postLoad(rows: Record<string, string>[]): Promise<autocannon.Result> {
         return run({
           url: base,
-          connections,
+          connections: postConnections,
           duration: DURATION,
           headers: { authorization: `Bearer ${postKey}`, 'content-type': 'application/json' },
           requests: [

@@ -9,9 +9,9 @@ import { startPostgres } from '../../test/support/postgres-server.js';
 export type BenchTier = { database: Database; env: NodeJS.ProcessEnv; cleanup(): Promise<void> };
 
 /** PostgreSQL (fsync on) or a PGlite data directory; `serverPoolSize` and `socket` set the server's connection. */
-export async function openBenchTier(tier: 'postgres' | 'pglite', opts: { serverPoolSize: number; socket?: boolean }): Promise<BenchTier> {
+export async function openBenchTier(tier: 'postgres' | 'pglite', opts: { serverPoolSize: number; socket?: boolean; pgSettings?: Record<string, string> }): Promise<BenchTier> {
   if (tier === 'postgres') {
-    const pg = await startPostgres({ durable: true });
+    const pg = await startPostgres({ durable: true, ...(opts.pgSettings ? { settings: opts.pgSettings } : {}) });
     if (!pg) throw new Error('no PostgreSQL server binaries found');
     const database = await openDatabase({ databaseUrl: pg.url, poolSize: 4 });
     await migrateDatabase(database);

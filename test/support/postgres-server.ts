@@ -135,9 +135,10 @@ function spawnWatchdog(serverPid: number, dir: string): ChildProcess {
 /**
  * Starts a throwaway PostgreSQL server for tests, or returns the one named by
  * CUSTODIAN_TEST_DATABASE_URL. Returns null when no server binaries (>= 15) are installed.
- * `durable` keeps PostgreSQL's default fsync/commit settings (for benchmarks).
+ * `durable` keeps PostgreSQL's default fsync/commit settings (for benchmarks); `settings` adds server settings
+ * (`-c name=value`, e.g. a benchmark's statement statistics).
  */
-export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PostgresServer | null> {
+export async function startPostgres(opts: { durable?: boolean; settings?: Record<string, string> } = {}): Promise<PostgresServer | null> {
   const external = process.env.CUSTODIAN_TEST_DATABASE_URL;
   if (external) {
     await waitReady(external, null, null);
@@ -192,6 +193,7 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<P
         ...(opts.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
         '-c', 'max_connections=200',
         '-c', 'shared_buffers=128MB',
+        ...Object.entries(opts.settings ?? {}).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
       ],
       { ...ids, env, cwd: dir, stdio: ['ignore', logFd, logFd] },
     );
