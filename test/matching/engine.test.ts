@@ -194,6 +194,12 @@ describe('dedupe, explain, model, index', () => {
     expect(level('dob', '1985-03-12', '1985-03-13')).toBe('one digit off');
     expect(level('dob', '1985-03-12', '1985-03-21')).toBe('one digit off');
     expect(level('dob', '1985-03-12', '1985-04-23')).toBe('within 1 year');
+    const names = (a: [string, string], b: [string, string]): string[] =>
+      explainPair(res.model, { id: 'a', fields: { first_name: a[0], last_name: a[1] } }, { id: 'b', fields: { first_name: b[0], last_name: b[1] } })
+        .terms.filter((t) => t.role === 'givenName' || t.role === 'familyName')
+        .map((t) => t.level);
+    expect(names(['john', 'smith'], ['smith', 'john'])).toEqual(['given/family swapped', 'given/family swapped']);
+    expect(names(['william', 'smith'], ['bill', 'smith'])).toEqual(['nickname', 'exact']);
   });
 
   it('round-trips the model through JSON and reproduces the clustering', async () => {

@@ -2,7 +2,7 @@ import { jaroWinkler } from './compare/jaro-winkler.js';
 import { withinOneEdit } from './compare/damerau-levenshtein.js';
 import { sortedCommon, sortedJaccard } from './compare/token-similarity.js';
 import { areNicknames } from './nicknames.js';
-import type { EncodedDataset, Feature } from './encoded-dataset.js';
+import type { EncodedDataset } from './encoded-dataset.js';
 
 /** Computes the comparison level (0 = null) of one column for a record pair. */
 export type LevelFn = (i: number, j: number) => number;
@@ -35,7 +35,9 @@ function memo(compute: (va: number, vb: number) => number, symmetric = true): (v
   };
 }
 
-function nameLevel(f: Feature, partner: Feature | null): LevelFn {
+function nameLevel(ds: EncodedDataset, c: number, p: number): LevelFn {
+  const f = ds.features[c]!;
+  const partner = p >= 0 ? ds.features[p]! : null;
   const off = partner ? 1 : 0;
   const values = f.dict.values;
   // My value against the other record's partner value (given vs family name), for the swap level.
@@ -55,35 +57,41 @@ function nameLevel(f: Feature, partner: Feature | null): LevelFn {
     if (areNicknames(a, b)) return 4 + off;
     return -1;
   });
+  const S = ds.rowStride;
+  const o = ds.rowOffset[c]!;
+  const po = p >= 0 ? ds.rowOffset[p]! : 0;
   return (i, j) => {
-    const v = f.val.data;
-    const va = v[i]!;
-    const vb = v[j]!;
+    const r = ds.rows.data;
+    const x = i * S;
+    const y = j * S;
+    const va = r[x + o]!;
+    const vb = r[y + o]!;
     if (va < 0 || vb < 0) return 0;
     if (va === vb) return 1;
     if (partner) {
-      const pv = partner.val.data;
-      const pa = pv[i]!;
-      const pb = pv[j]!;
+      const pa = r[x + po]!;
+      const pb = r[y + po]!;
       // Swap: my value equals the other's partner value and vice versa (exact or close).
       if (pa >= 0 && pb >= 0 && pa !== pb && crossClose!(va, pb) === 1 && crossClose!(vb, pa) === 1) return 2;
     }
     const l = fuzzy(va, vb);
     if (l >= 0) return l;
-    const a1 = f.a1.data;
-    const a2 = f.a2.data;
-    const p1 = a1[i]!, p2 = a2[i]!, q1 = a1[j]!, q2 = a2[j]!;
+    // Phonetic codes (a1, a2).
+    const p1 = r[x + o + 1]!, p2 = r[x + o + 2]!, q1 = r[y + o + 1]!, q2 = r[y + o + 2]!;
     if (p1 >= 0 && (p1 === q1 || p1 === q2)) return 5 + off;
     if (p2 >= 0 && (p2 === q1 || p2 === q2)) return 5 + off;
     return 6 + off;
   };
 }
 
-function fullNameLevel(f: Feature): LevelFn {
+function fullNameLevel(ds: EncodedDataset, c: number): LevelFn {
+  const f = ds.features[c]!;
+  const S = ds.rowStride;
+  const oc = ds.rowOffset[c]!;
   return (i, j) => {
-    const v = f.val.data;
-    const va = v[i]!;
-    const vb = v[j]!;
+    const r = ds.rows.data;
+    const va = r[i * S + oc]!;
+    const vb = r[j * S + oc]!;
     if (va < 0 || vb < 0) return 0;
     if (va === vb) return 1;
     const o = f.tokOff.data;
@@ -103,20 +111,25 @@ function dayMonthSwapped(a: string, b: string): boolean {
   return a.charCodeAt(4) === b.charCodeAt(6) && a.charCodeAt(5) === b.charCodeAt(7) && a.charCodeAt(6) === b.charCodeAt(4) && a.charCodeAt(7) === b.charCodeAt(5);
 }
 
-function dateLevel(f: Feature): LevelFn {
-  const values = f.dict.values;
+function dateLevel(ds: EncodedDataset, c: number): LevelFn {
+  const values = ds.features[c]!.dict.values;
+  const S = ds.rowStride;
+  const o = ds.rowOffset[c]!;
   return (i, j) => {
-    const v = f.val.data;
-    const va = v[i]!;
-    const vb = v[j]!;
+    const r = ds.rows.data;
+    const x = i * S + o;
+    const y = j * S + o;
+    const va = r[x]!;
+    const vb = r[y]!;
     if (va < 0 || vb < 0) return 0;
     if (va === vb) return 1;
     const a = values[va]!;
     const b = values[vb]!;
     if (dayMonthSwapped(a, b)) return 2;
     if (withinOneEdit(a, b)) return 3;
-    const da = f.a1.data[i]!;
-    const db = f.a1.data[j]!;
+    // Day numbers (a1).
+    const da = r[x + 1]!;
+    const db = r[y + 1]!;
     if (da < 0 || db < 0) return 6;
     const dd = Math.abs(da - db);
     if (dd <= 366) return 4;
@@ -125,74 +138,93 @@ function dateLevel(f: Feature): LevelFn {
   };
 }
 
-function emailLevel(f: Feature): LevelFn {
-  const aux = f.aux.values;
+function emailLevel(ds: EncodedDataset, c: number): LevelFn {
+  const aux = ds.features[c]!.aux.values;
+  const S = ds.rowStride;
+  const o = ds.rowOffset[c]!;
   return (i, j) => {
-    const v = f.val.data;
-    const va = v[i]!;
-    const vb = v[j]!;
+    const r = ds.rows.data;
+    const x = i * S + o;
+    const y = j * S + o;
+    const va = r[x]!;
+    const vb = r[y]!;
     if (va < 0 || vb < 0) return 0;
     if (va === vb) return 1;
-    const la = f.a1.data[i]!;
-    const lb = f.a1.data[j]!;
+    // Local parts (a1).
+    const la = r[x + 1]!;
+    const lb = r[y + 1]!;
     if (la === lb) return 2;
     // Local parts are often name + digits (birth year, counter): a typo'd copy keeps the digits,
-    // a namesake's address usually does not, so digits must agree for the fuzzy level.
-    if (f.a3.data[i] !== f.a3.data[j]) return 4;
+    // a namesake's address usually does not, so the digits (a3) must agree for the fuzzy level.
+    if (r[x + 2] !== r[y + 2]) return 4;
     if (jaroWinkler(aux[la]!, aux[lb]!) >= 0.88) return 3;
     return 4;
   };
 }
 
-function phoneLevel(f: Feature): LevelFn {
-  const values = f.dict.values;
+function phoneLevel(ds: EncodedDataset, c: number): LevelFn {
+  const values = ds.features[c]!.dict.values;
+  const S = ds.rowStride;
+  const o = ds.rowOffset[c]!;
   return (i, j) => {
-    const v = f.val.data;
-    const va = v[i]!;
-    const vb = v[j]!;
+    const r = ds.rows.data;
+    const x = i * S + o;
+    const y = j * S + o;
+    const va = r[x]!;
+    const vb = r[y]!;
     if (va < 0 || vb < 0) return 0;
     if (va === vb) return 1;
-    if (f.a1.data[i] === f.a1.data[j]) return 2;
+    // Last seven digits (a1).
+    if (r[x + 1] === r[y + 1]) return 2;
     if (withinOneEdit(values[va]!, values[vb]!)) return 3;
     return 4;
   };
 }
 
-function editLevel(f: Feature, withDistrict: boolean): LevelFn {
-  const values = f.dict.values;
+function editLevel(ds: EncodedDataset, c: number, withDistrict: boolean): LevelFn {
+  const values = ds.features[c]!.dict.values;
+  const S = ds.rowStride;
+  const o = ds.rowOffset[c]!;
   return (i, j) => {
-    const v = f.val.data;
-    const va = v[i]!;
-    const vb = v[j]!;
+    const r = ds.rows.data;
+    const x = i * S + o;
+    const y = j * S + o;
+    const va = r[x]!;
+    const vb = r[y]!;
     if (va < 0 || vb < 0) return 0;
     if (va === vb) return 1;
     if (withinOneEdit(values[va]!, values[vb]!)) return 2;
-    if (withDistrict) return f.a1.data[i] === f.a1.data[j] ? 3 : 4;
+    // Postcode district (a1).
+    if (withDistrict) return r[x + 1] === r[y + 1] ? 3 : 4;
     return 3;
   };
 }
 
-function fuzzyTextLevel(f: Feature): LevelFn {
-  const values = f.dict.values;
+function fuzzyTextLevel(ds: EncodedDataset, c: number): LevelFn {
+  const values = ds.features[c]!.dict.values;
   const fuzzy = memo((va, vb) => {
     const jw = jaroWinkler(values[va]!, values[vb]!);
     return jw >= 0.92 ? 2 : jw >= 0.8 ? 3 : 4;
   });
+  const S = ds.rowStride;
+  const o = ds.rowOffset[c]!;
   return (i, j) => {
-    const v = f.val.data;
-    const va = v[i]!;
-    const vb = v[j]!;
+    const r = ds.rows.data;
+    const va = r[i * S + o]!;
+    const vb = r[j * S + o]!;
     if (va < 0 || vb < 0) return 0;
     if (va === vb) return 1;
     return fuzzy(va, vb);
   };
 }
 
-function exactLevel(f: Feature): LevelFn {
+function exactLevel(ds: EncodedDataset, c: number): LevelFn {
+  const S = ds.rowStride;
+  const o = ds.rowOffset[c]!;
   return (i, j) => {
-    const v = f.val.data;
-    const va = v[i]!;
-    const vb = v[j]!;
+    const r = ds.rows.data;
+    const va = r[i * S + o]!;
+    const vb = r[j * S + o]!;
     if (va < 0 || vb < 0) return 0;
     return va === vb ? 1 : 2;
   };
@@ -200,29 +232,30 @@ function exactLevel(f: Feature): LevelFn {
 
 /** Build the level function of every comparison of a dataset. */
 export function buildLevelFns(ds: EncodedDataset): LevelFn[] {
-  return ds.features.map((f) => {
+  return ds.features.map((f, c) => {
     switch (f.spec.kind) {
       case 'name': {
         const swap = f.spec.levels.includes('given/family swapped');
         const partnerRole = f.spec.role === 'givenName' ? 'familyName' : 'givenName';
-        return nameLevel(f, swap ? (ds.featureByRole(partnerRole) ?? null) : null);
+        const partner = swap ? ds.featureByRole(partnerRole) : undefined;
+        return nameLevel(ds, c, partner ? ds.features.indexOf(partner) : -1);
       }
       case 'fullName':
-        return fullNameLevel(f);
+        return fullNameLevel(ds, c);
       case 'date':
-        return dateLevel(f);
+        return dateLevel(ds, c);
       case 'email':
-        return emailLevel(f);
+        return emailLevel(ds, c);
       case 'phone':
-        return phoneLevel(f);
+        return phoneLevel(ds, c);
       case 'identifier':
-        return editLevel(f, false);
+        return editLevel(ds, c, false);
       case 'postcode':
-        return editLevel(f, true);
+        return editLevel(ds, c, true);
       case 'fuzzyText':
-        return fuzzyTextLevel(f);
+        return fuzzyTextLevel(ds, c);
       case 'exact':
-        return exactLevel(f);
+        return exactLevel(ds, c);
     }
   });
 }

@@ -72,5 +72,6 @@ export function restoreDataset(s: DatasetSnapshot): EncodedDataset {
     fill(f.tokOff, x.tokOff);
     fill(f.tokens, x.tokens);
   });
+  for (let i = 0; i < s.source.length; i++) ds.pushRow(i);
   return ds;
 }
