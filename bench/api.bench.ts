@@ -29,8 +29,10 @@ import { freePort, startServer, stopServer } from './lib/server.js';
 import { openBenchTier } from './lib/tier.js';
 
 type Tier = 'postgres' | 'pglite';
-type Result = { tier: Tier; customers: number; seedSeconds: number; indexSeconds: number; get?: autocannon.Result; post?: autocannon.Result };
+type Result = { tier: Tier; customers: number; seedSeconds: number; indexSeconds: number; get?: autocannon.Result; post?: autocannon.Result; postConnections: number };
 let indexSeconds = 0;
+/** Client connections per tier (a POST variant may set others with CONNECTIONS=n). */
+const CLIENTS: Record<Tier, number> = { postgres: 32, pglite: 8 };
 // POST keys and values count on across runs and variants, so every POST creates a new record.
 let postSeq = 0;
 
@@ -182,7 +184,7 @@ async function benchTier(tier: Tier): Promise<Result> {
     let server = await startServer(env, port);
     try {
       const base = `http://127.0.0.1:${port}`;
-      const connections = tier === 'postgres' ? 32 : 8;
+      const connections = CLIENTS[tier];
       let postConnections = connections;
       let i = 0;
       log(`${tier}: warm-up`);
@@ -206,7 +208,8 @@ async function benchTier(tier: Tier): Promise<Result> {
       for (const [name, r] of [['GET', get], ['POST', post]] as const) {
         if (r) log(`${tier} ${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ${r.non2xx + r.errors} errors`);
       }
-      return { tier, customers: CUSTOMERS, seedSeconds, indexSeconds, get, post };
+      // The POST figure is the last case's, with that case's connections.
+      return { tier, customers: CUSTOMERS, seedSeconds, indexSeconds, get, post, postConnections };
 
       async function firstWrite(key: string): Promise<void> {
         log(`${tier}: first write (builds the match index over ${CUSTOMERS.toLocaleString()} records)`);
@@ -311,7 +314,7 @@ for (const tier of TIERS) results.push(await benchTier(tier));
 const lines = [
   '## API (issue 2): `npm run bench:api`',
   '',
-  `Machine: ${machineLine()}. Stored customers: ${SEED_DATA === "generated" ? "generated people (the project's generator, GB)" : "synthetic (Given<n> Family<n % 5000>)"}. Server: \`node dist/src/cli/main.js serve\` (one process); load: autocannon in the bench process on the same machine, ${DURATION} s per case after a 3 s warm-up; PostgreSQL 15 with default durability (fsync on), 32 connections; PGlite 8 connections. GET uses an \`agent\` API key (personal data visible, sensitive masked); POST uses a \`steward\` key and writes a new record (validation, customer, version, search terms, audit entry, events) per request.`,
+  `Machine: ${machineLine()}. Stored customers: ${SEED_DATA === "generated" ? "generated people (the project's generator, GB)" : "synthetic (Given<n> Family<n % 5000>)"}. Server: \`node dist/src/cli/main.js serve\` (one process); load: autocannon in the bench process on the same machine, ${DURATION} s per case after a 3 s warm-up; PostgreSQL 15 with default durability (fsync on); client connections: ${results.map((r) => `${r.tier} GET ${CLIENTS[r.tier]}, POST ${r.postConnections}`).join('; ')}. GET uses an \`agent\` API key (personal data visible, sensitive masked); POST uses a \`steward\` key and writes a new record (validation, customer, version, search terms, audit entry, events) per request.`,
   '',
   '| tier | request | customers stored | req/s (mean) | p50 ms | p99 ms | errors | target |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -23,6 +23,8 @@ export class Feature {
    * digits of the local part (in `aux`), which must agree for the fuzzy level.
    */
   readonly a3: Int32Vec;
+  /** Whether `a3` holds a value per record (names, e-mails). */
+  private readonly hasA3: boolean;
   /** Full-name token lists: offsets into `tokens` (sorted, unique ids in `aux`). */
   readonly tokOff: Int32Vec;
   readonly tokens: Int32Vec;
@@ -30,7 +32,8 @@ export class Feature {
     this.val = new Int32Vec(capacity);
     this.a1 = new Int32Vec(capacity);
     this.a2 = new Int32Vec(capacity);
-    this.a3 = new Int32Vec(spec.kind === 'name' || spec.kind === 'email' ? capacity : 1);
+    this.hasA3 = spec.kind === 'name' || spec.kind === 'email';
+    this.a3 = new Int32Vec(this.hasA3 ? capacity : 1);
     this.tokOff = new Int32Vec(spec.kind === 'fullName' ? capacity + 1 : 1);
     this.tokens = new Int32Vec(spec.kind === 'fullName' ? capacity * 3 : 1);
     this.tokOff.push(0);
@@ -164,7 +167,7 @@ export class Feature {
     this.val.length--;
     this.a1.length--;
     this.a2.length--;
-    if (this.spec.kind === 'name' || this.spec.kind === 'email') this.a3.length--;
+    if (this.hasA3) this.a3.length--;
     if (this.spec.kind === 'fullName') {
       this.tokOff.length--;
       this.tokens.length = this.tokOff.data[this.tokOff.length - 1]!;

@@ -53,22 +53,19 @@ export class Scorer {
   }
 
   /**
-   * Largest contribution each comparison can make, summed and maximised over the comparisons after each
-   * position of `order`. Call before `weightAtLeast` whenever records were added. With `probe` (the record
-   * every pair scored next contains) the bounds are that record's own: a comparison it has no value for
-   * contributes nothing, and an exact match's TF adjustment is its value's (level 1 means the same value);
-   * without, an exact match's adjustment is the largest any value could get (one seen once).
+   * Largest contribution each comparison can make to a pair with record `probe` (the record every pair scored
+   * next contains), summed and maximised over the comparisons after each position of `order`. Call before
+   * `weightAtLeast` with each new probe: a comparison the probe has no value for contributes nothing, and an
+   * exact match's TF adjustment is the probe's value's (level 1 means the same value).
    */
-  refreshBounds(probe?: number): void {
+  refreshBounds(probe: number): void {
     for (let c = 0; c < this.C; c++) {
       const lw = this.levelWeights[c]!;
-      const f = this.ds.features[c]!;
-      let exactTf: number;
-      if (probe === undefined) exactTf = this.useTf && this.tfOn[c] && f.dict.total > 0 ? Math.max(0, Math.log2(this.uExact[c]! * f.dict.total)) : 0;
-      else if (f.val.data[probe]! < 0) {
+      if (this.ds.features[c]!.val.data[probe]! < 0) {
         this.best[c] = 0;
         continue;
-      } else exactTf = this.tfAdjustment(c, probe);
+      }
+      const exactTf = this.tfAdjustment(c, probe);
       // 0: the other record may lack the value (level 0 contributes nothing).
       let m = 0;
       for (let l = 1; l < lw.length; l++) m = Math.max(m, lw[l]! + (l === 1 ? exactTf : 0));
