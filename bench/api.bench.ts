@@ -15,6 +15,7 @@
 // --seed-data generated (default) | synthetic: who the stored customers are (see SEED_DATA below).
 // --pg-statements N (PostgreSQL): after each POST case, the N statements that took PostgreSQL the most time in it
 // (pg_stat_statements, loaded for the run), to see where the database's share of a write goes.
+// --pg-settings "shared_buffers=2GB,work_mem=8MB" (PostgreSQL): server settings for the run, on top of the harness's.
 import autocannon from 'autocannon';
 import { generateCustomers } from '../src/devtools/generator/index.js';
 import { displayNameOf, searchTermsOf } from '../src/modules/records/search-terms.js';
@@ -61,6 +62,12 @@ function generatedRows(): Record<string, string>[] {
   return generated;
 }
 const PG_STATEMENTS = Number(args.get('pg-statements') ?? 0);
+const PG_SETTINGS: Record<string, string> = Object.fromEntries(
+  (args.get('pg-settings') ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')).trim(), kv.slice(kv.indexOf('=') + 1).trim()]),
+);
 const VARIANTS = (process.env.BENCH_POST_VARIANTS ?? '')
   .split(';')
   .map((v) => v.trim())
@@ -168,7 +175,7 @@ async function benchTier(tier: Tier): Promise<Result> {
   const { database, env, cleanup } = await openBenchTier(tier, {
     serverPoolSize: 20,
     socket: SOCKET,
-    ...(statements ? { pgSettings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } } : {}),
+    pgSettings: { ...PG_SETTINGS, ...(statements ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}) },
   });
   try {
     const t0 = Date.now();
@@ -314,7 +321,7 @@ for (const tier of TIERS) results.push(await benchTier(tier));
 const lines = [
   '## API (issue 2): `npm run bench:api`',
   '',
-  `Machine: ${machineLine()}. Stored customers: ${SEED_DATA === "generated" ? "generated people (the project's generator, GB)" : "synthetic (Given<n> Family<n % 5000>)"}. Server: \`node dist/src/cli/main.js serve\` (one process); load: autocannon in the bench process on the same machine, ${DURATION} s per case after a 3 s warm-up; PostgreSQL 15 with default durability (fsync on); client connections: ${results.map((r) => `${r.tier} GET ${CLIENTS[r.tier]}, POST ${r.postConnections}`).join('; ')}. GET uses an \`agent\` API key (personal data visible, sensitive masked); POST uses a \`steward\` key and writes a new record (validation, customer, version, search terms, audit entry, events) per request.`,
+  `Machine: ${machineLine()}. Stored customers: ${SEED_DATA === "generated" ? "generated people (the project's generator, GB)" : "synthetic (Given<n> Family<n % 5000>)"}. Server: \`node dist/src/cli/main.js serve\` (one process); load: autocannon in the bench process on the same machine, ${DURATION} s per case after a 3 s warm-up; PostgreSQL 15 with default durability (fsync on), ${Object.entries({ shared_buffers: '128MB', ...PG_SETTINGS }).map(([k, v]) => `${k} ${v}`).join(', ')}; client connections: ${results.map((r) => `${r.tier} GET ${CLIENTS[r.tier]}, POST ${r.postConnections}`).join('; ')}. GET uses an \`agent\` API key (personal data visible, sensitive masked); POST uses a \`steward\` key and writes a new record (validation, customer, version, search terms, audit entry, events) per request.`,
   '',
   '| tier | request | customers stored | req/s (mean) | p50 ms | p99 ms | errors | target |',
   '| --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -1,5 +1,7 @@
 import { jaroWinkler } from './compare/jaro-winkler.js';
 import { withinOneEdit } from './compare/damerau-levenshtein.js';
+import { dayMonthSwappedDigits, eightDigitsWithinOneEdit } from './compare/eight-digits.js';
+import { packedWithinOneEdit } from './compare/packed-digits.js';
 import { sortedCommon, sortedJaccard } from './compare/token-similarity.js';
 import { areNicknames } from './nicknames.js';
 import type { EncodedDataset } from './encoded-dataset.js';
@@ -8,29 +10,32 @@ import type { EncodedDataset } from './encoded-dataset.js';
 export type LevelFn = (i: number, j: number) => number;
 
 const CACHE_BITS = 18;
+// Levels are small (-1..6); a slot keeps vb and the level in one int: vb * 32 + level + 16.
+const LEVEL_BITS = 5;
+const MAX_PACKED_ID = 2 ** (31 - LEVEL_BITS);
 
 // Level of a value pair depends only on the two value ids: a direct-mapped cache in typed arrays
-// (no allocation, collisions simply overwrite) saves repeated Jaro-Winkler work inside blocks.
+// (no allocation, collisions simply overwrite) saves repeated Jaro-Winkler work inside blocks. Both ids and
+// the level share one 8-byte slot, so a lookup costs one cache miss, not one per array.
 // `symmetric` false: the ids come from two different dictionaries, so (a, b) and (b, a) differ.
 function memo(compute: (va: number, vb: number) => number, symmetric = true): (va: number, vb: number) => number {
   const size = 1 << CACHE_BITS;
-  const mask = size - 1;
-  const keyA = new Int32Array(size).fill(-1);
-  const keyB = new Int32Array(size);
-  const lev = new Int8Array(size);
+  // slots[2s] = va (-1: empty), slots[2s + 1] = vb and level packed.
+  const slots = new Int32Array(size * 2).fill(-1);
   return (va, vb) => {
     if (symmetric && va > vb) {
       const t = va;
       va = vb;
       vb = t;
     }
-    const h = (Math.imul(va, 0x9e3779b1) ^ Math.imul(vb, 0x85ebca6b)) >>> (32 - CACHE_BITS);
-    const slot = h & mask;
-    if (keyA[slot] === va && keyB[slot] === vb) return lev[slot]!;
+    // Ids past the packing range (dictionaries of over 67 million values) are computed every time.
+    if (vb >= MAX_PACKED_ID) return compute(va, vb);
+    const at = ((Math.imul(va, 0x9e3779b1) ^ Math.imul(vb, 0x85ebca6b)) >>> (32 - CACHE_BITS)) << 1;
+    const packed = slots[at + 1]!;
+    if (slots[at] === va && packed >> LEVEL_BITS === vb) return (packed & 31) - 16;
     const l = compute(va, vb);
-    keyA[slot] = va;
-    keyB[slot] = vb;
-    lev[slot] = l;
+    slots[at] = va;
+    slots[at + 1] = (vb << LEVEL_BITS) | (l + 16);
     return l;
   };
 }
@@ -123,10 +128,18 @@ function dateLevel(ds: EncodedDataset, c: number): LevelFn {
     const vb = r[y]!;
     if (va < 0 || vb < 0) return 0;
     if (va === vb) return 1;
-    const a = values[va]!;
-    const b = values[vb]!;
-    if (dayMonthSwapped(a, b)) return 2;
-    if (withinOneEdit(a, b)) return 3;
+    // YYYYMMDD as numbers (a3) when both are eight digits; the strings otherwise.
+    const na = r[x + 2]!;
+    const nb = r[y + 2]!;
+    if (na >= 0 && nb >= 0) {
+      if (dayMonthSwappedDigits(na, nb)) return 2;
+      if (eightDigitsWithinOneEdit(na, nb)) return 3;
+    } else {
+      const a = values[va]!;
+      const b = values[vb]!;
+      if (dayMonthSwapped(a, b)) return 2;
+      if (withinOneEdit(a, b)) return 3;
+    }
     // Day numbers (a1).
     const da = r[x + 1]!;
     const db = r[y + 1]!;
@@ -176,8 +189,11 @@ function phoneLevel(ds: EncodedDataset, c: number): LevelFn {
     if (va === vb) return 1;
     // Last seven digits (a1).
     if (r[x + 1] === r[y + 1]) return 2;
-    if (withinOneEdit(values[va]!, values[vb]!)) return 3;
-    return 4;
+    // The digits packed (a2 low, a3 high and length) when both fit; the strings otherwise.
+    const ha = r[x + 3]!;
+    const hb = r[y + 3]!;
+    const close = ha >= 0 && hb >= 0 ? packedWithinOneEdit(ha, r[x + 2]!, hb, r[y + 2]!) : withinOneEdit(values[va]!, values[vb]!);
+    return close ? 3 : 4;
   };
 }
 

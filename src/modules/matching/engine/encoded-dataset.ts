@@ -3,6 +3,7 @@ import { Dict, Int32Vec } from './int-vec.js';
 import { foldText } from './standardize/text.js';
 import { fullNameTokens, standardizeName } from './standardize/names.js';
 import { dateKey, dayNumber, parseDate } from './standardize/date.js';
+import { packHigh, packLow } from './compare/packed-digits.js';
 import { standardizeEmail, standardizeIdentifier, standardizePhone, standardizePostcode, phoneLast7 } from './standardize/contact.js';
 import { canonicalName } from './nicknames.js';
 import type { ComparisonSpec, MatchRecord } from './types.js';
@@ -10,7 +11,7 @@ import type { ComparisonSpec, MatchRecord } from './types.js';
 /**
  * Standardized, interned values of one compared column for all records.
  * `val` is the main value id (-1 = null); `a1`/`a2` hold kind-specific extras
- * (phonetic codes, e-mail local part/domain, phone last 7, date day number/year, postcode district).
+ * (phonetic codes, e-mail local part/domain, phone last 7 / last 9 digits, date day number/year, postcode district).
  */
 export class Feature {
   readonly dict = new Dict();
@@ -20,10 +21,12 @@ export class Feature {
   readonly a2: Int32Vec;
   /**
    * Names: phonetic code of the nickname group's formal name (Bill → William), for blocking. E-mail: the
-   * digits of the local part (in `aux`), which must agree for the fuzzy level.
+   * digits of the local part (in `aux`), which must agree for the fuzzy level. Date: YYYYMMDD as a number
+   * (-1 for other lengths). Phone: the digits before the last nine with the length (packHigh; the last nine
+   * are a2). Both so the comparators read no strings.
    */
   readonly a3: Int32Vec;
-  /** Whether `a3` holds a value per record (names, e-mails). */
+  /** Whether `a3` holds a value per record (names, e-mails, dates, phones). */
   private readonly hasA3: boolean;
   /** Full-name token lists: offsets into `tokens` (sorted, unique ids in `aux`). */
   readonly tokOff: Int32Vec;
@@ -32,7 +35,7 @@ export class Feature {
     this.val = new Int32Vec(capacity);
     this.a1 = new Int32Vec(capacity);
     this.a2 = new Int32Vec(capacity);
-    this.hasA3 = spec.kind === 'name' || spec.kind === 'email';
+    this.hasA3 = spec.kind === 'name' || spec.kind === 'email' || spec.kind === 'date' || spec.kind === 'phone';
     this.a3 = new Int32Vec(this.hasA3 ? capacity : 1);
     this.tokOff = new Int32Vec(spec.kind === 'fullName' ? capacity + 1 : 1);
     this.tokens = new Int32Vec(spec.kind === 'fullName' ? capacity * 3 : 1);
@@ -92,18 +95,23 @@ export class Feature {
       case 'date': {
         const d = parseDate(raw);
         if (d !== null) {
-          v = this.dict.intern(dateKey(d));
+          const key = dateKey(d);
+          v = this.dict.intern(key);
           x1 = dayNumber(d.y, d.m, d.d);
           x2 = d.y;
+          x3 = key.length === 8 ? Number(key) : -1;
         } else if (raw != null) {
           // Impossible dates (day 81, month 13) are usually typos: keep the digits for the exact and
           // one-digit-off levels, without a day number.
           const m = /^\s*(\d{4})[-/.]?(\d{2})[-/.]?(\d{2})\s*$/.exec(raw);
           if (m) {
-            v = this.dict.intern(m[1]! + m[2]! + m[3]!);
+            const key = m[1]! + m[2]! + m[3]!;
+            v = this.dict.intern(key);
             x2 = +m[1]!;
+            x3 = Number(key);
           }
         }
+        this.a3.push(x3);
         break;
       }
       case 'email': {
@@ -122,7 +130,10 @@ export class Feature {
         if (p !== null) {
           v = this.dict.intern(p);
           x1 = this.aux.intern(phoneLast7(p));
+          x2 = packLow(p);
+          x3 = packHigh(p);
         }
+        this.a3.push(x3);
         break;
       }
       case 'identifier': {
@@ -183,8 +194,8 @@ export class Feature {
 
 /**
  * The ids of a comparison its level function reads, in a record's row of `EncodedDataset.rows`: val first, then
- * names' phonetic codes (a1, a2), e-mails' local part and its digits (a1, a3), dates' day number, phones' last
- * seven digits and postcodes' district (a1).
+ * names' phonetic codes (a1, a2), e-mails' local part and its digits (a1, a3), dates' day number and YYYYMMDD as
+ * a number (a1, a3), phones' last seven digits and their digits packed (a1, a2, a3), postcodes' district (a1).
  */
 function rowFields(kind: ComparisonSpec['kind']): ('a1' | 'a2' | 'a3')[] {
   switch (kind) {
@@ -193,7 +204,9 @@ function rowFields(kind: ComparisonSpec['kind']): ('a1' | 'a2' | 'a3')[] {
     case 'email':
       return ['a1', 'a3'];
     case 'date':
+      return ['a1', 'a3'];
     case 'phone':
+      return ['a1', 'a2', 'a3'];
     case 'postcode':
       return ['a1'];
     default:

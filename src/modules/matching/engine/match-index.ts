@@ -1,7 +1,7 @@
 import { resolvePart, type PartFn } from './blocking.js';
+import { BlockLists } from './block-lists.js';
 import { buildComparisonSpecs } from './comparison-specs.js';
 import { EncodedDataset } from './encoded-dataset.js';
-import { Int32Vec } from './int-vec.js';
 import { DEFAULTS } from './pipeline.js';
 import { Scorer, probabilityToWeight } from './scoring.js';
 import type { MatchModel, MatchRecord, PairExplanation } from './types.js';
@@ -26,10 +26,7 @@ export interface MatchQueryOptions {
 
 interface RuleIndex {
   parts: PartFn[];
-  /** Block key → most recently added member; members chain through `next`. */
-  head: Map<number, number>;
-  count: Map<number, number>;
-  next: Int32Vec;
+  blocks: BlockLists;
   /** Pairs inside blocks of at most `caps[c]` members, per cap. */
   pairs: Float64Array;
   /** Largest block this rule scans now (see `fitCaps`). */
@@ -48,6 +45,10 @@ export class MatchIndex {
   private readonly byId = new Map<string, number>();
   private stamp: Int32Array = new Int32Array(1024);
   private stampNo = 0;
+  /** Scratch for one probe's candidates (see `scan`). */
+  private gathered: Int32Array = new Int32Array(1024);
+  /** Keeps the gathering reads of rows from being optimized away. */
+  private touched = 0;
   /** Block caps a rule may be tightened to, largest first (halving, as the batch engine's blocking does). */
   private readonly caps: number[] = [];
   private capsAtSize = -1;
@@ -69,7 +70,7 @@ export class MatchIndex {
     for (const r of model.blockingRules) {
       const parts = r.parts.map((p) => resolvePart(this.ds, p));
       if (parts.some((p) => p === null)) continue;
-      this.rules.push({ parts: parts as PartFn[], head: new Map(), count: new Map(), next: new Int32Vec(1024), pairs: new Float64Array(this.caps.length), cap: maxBlockSize });
+      this.rules.push({ parts: parts as PartFn[], blocks: new BlockLists(maxBlockSize), pairs: new Float64Array(this.caps.length), cap: maxBlockSize });
     }
   }
 
@@ -127,14 +128,8 @@ export class MatchIndex {
     this.byId.set(id, i);
     for (const rule of this.rules) {
       const k = this.key(rule, i);
-      if (k < 0) {
-        rule.next.push(-1);
-        continue;
-      }
-      rule.next.push(rule.head.get(k) ?? -1);
-      rule.head.set(k, i);
-      const n = rule.count.get(k) ?? 0;
-      rule.count.set(k, n + 1);
+      if (k < 0) continue;
+      const n = rule.blocks.add(k, i);
       for (let c = 0; c < this.caps.length; c++) {
         const cap = this.caps[c]!;
         // A block gains n pairs while it fits the cap, and all of them stop counting once it outgrows it.
@@ -175,20 +170,38 @@ export class MatchIndex {
     this.scorer.refreshBounds(probe);
     // The record itself, when already indexed (ids are unique), is no candidate.
     const self = this.byId.get(id) ?? -1;
-    const out: Array<{ j: number; w: number }> = [];
+    // Two passes: gather the candidates first (block members are consecutive, so their stamps and rows load in
+    // parallel), then score them from cache; scoring as the members came made each row a miss of its own.
+    const rows = this.ds.rows.data;
+    const S = this.ds.rowStride;
+    let gathered = 0;
+    let touched = 0;
     for (const rule of this.rules) {
       const k = this.key(rule, probe);
       if (k < 0) continue;
-      const n = rule.count.get(k) ?? 0;
-      if (n === 0 || n > rule.cap) continue;
-      const next = rule.next.data;
-      for (let j = rule.head.get(k)!; j >= 0; j = next[j]!) {
+      const b = rule.blocks.find(k);
+      if (b < 0) continue;
+      const n = rule.blocks.len[b]!;
+      if (n > rule.cap) continue;
+      if (this.gathered.length < gathered + n) this.gathered = growTo(this.gathered, gathered + n);
+      const pool = rule.blocks.pool;
+      const first = rule.blocks.start[b]!;
+      // Newest member first, as scored before (equal weights keep that order).
+      for (let p = first + n - 1; p >= first; p--) {
+        const j = pool[p]!;
         if (this.stamp[j] === st) continue;
         this.stamp[j] = st;
         if (j === self) continue;
-        const w = this.scorer.weightAtLeast(j, probe, minW);
-        if (w >= minW) out.push({ j, w });
+        this.gathered[gathered++] = j;
+        touched ^= rows[j * S]! ^ rows[j * S + S - 1]!;
       }
+    }
+    this.touched = touched;
+    const out: Array<{ j: number; w: number }> = [];
+    for (let g = 0; g < gathered; g++) {
+      const j = this.gathered[g]!;
+      const w = this.scorer.weightAtLeast(j, probe, minW);
+      if (w >= minW) out.push({ j, w });
     }
     out.sort((x, y) => y.w - x.w);
     const top = opts.limit !== undefined ? out.slice(0, opts.limit) : out;
@@ -211,4 +224,10 @@ export class MatchIndex {
       this.ds.pop();
     }
   }
+}
+
+function growTo(a: Int32Array, n: number): Int32Array {
+  const d = new Int32Array(Math.max(n, a.length * 2));
+  d.set(a);
+  return d;
 }
