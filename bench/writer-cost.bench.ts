@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { generateCustomers } from '../src/devtools/generator/index.js';
-import type { AuditInput, AuditService } from '../src/modules/audit/index.js';
+import { batchAudit } from '../src/modules/ingest/batch-audit.js';
 import { loadRules } from '../src/modules/quality/rules.js';
 import { prepareRecords, writeRecordBatch, type IncomingRecord, type WriteContext } from '../src/modules/records/index.js';
 import { Actor } from '../src/platform/auth/actor.js';
@@ -41,15 +41,6 @@ async function loadBaseline(rev: string, dir: string): Promise<Writer> {
   }
   const mod = (await import(pathToFileURL(join(dir, OWNED[0]!.replaceAll('/', '__'))).href)) as { writeRecordBatch: Writer };
   return mod.writeRecordBatch;
-}
-
-/** One audit entry per batch, as imports write by default. */
-function batchAudit(audit: AuditService): AuditService {
-  return {
-    appendMany: async (ex: Tx, actor: Actor, inputs: AuditInput[]) => {
-      if (inputs.length > 0) await audit.append(ex, actor, { action: 'import.batch', entityType: 'import_job', entityId: 'bench', payload: { count: inputs.length, records: inputs.map((i) => i.entityId) } });
-    },
-  } as unknown as AuditService;
 }
 
 function backendTicks(pid: number): number {
@@ -114,7 +105,8 @@ async function main(): Promise<void> {
       const t = totals.get(key) ?? { seconds: 0, records: 0 };
       totals.set(key, { seconds: t.seconds + seconds, records: t.records + records });
     };
-    const audit = batchAudit(services.audit);
+    // One audit entry per batch, as imports write by default.
+    const audit = batchAudit(services.audit, 'bench');
     // Round 0 warms both writers up (JIT, caches) and is not counted.
     for (let round = 0; round <= roundsCount; round++) {
       const size = round === 0 ? WARM : n;

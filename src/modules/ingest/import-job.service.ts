@@ -11,7 +11,7 @@ import { hasSqlState } from '../../platform/db/sql-state.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { newId } from '../../platform/ids.js';
 import { JobQueue } from '../../platform/jobs/index.js';
-import type { AuditInput, AuditService } from '../audit/index.js';
+import type { AuditService } from '../audit/index.js';
 import type { IncomingRecord, RecordsService, WriteContext } from '../records/index.js';
 import { RESTRICTED_RULE, restrictedKeys } from '../dsr/restriction-guard.js';
 import { prepareRecords, writeRecordBatch } from '../records/index.js';
@@ -37,6 +37,7 @@ import type { MappedRow } from './row-mapper.js';
 import { RowMapper } from './row-mapper.js';
 import { laneBudget, WritePipeline, writerLanes } from './write-pipeline.js';
 import { openXlsx } from './xlsx.reader.js';
+import { batchAudit } from './batch-audit.js';
 
 export type IngestDeps = {
   database: Database;
@@ -648,21 +649,6 @@ function rounds(candidates: Candidate[]): Candidate[][] {
     (out[n] ??= []).push(c);
   }
   return out;
-}
-
-/** An audit service that records one entry per batch: the job, and each changed record with its version. */
-function batchAudit(audit: AuditService, jobId: string): AuditService {
-  const wrapper = {
-    appendMany: async (ex: Tx, actor: Actor, inputs: AuditInput[]): Promise<void> => {
-      if (inputs.length === 0) return;
-      const records = inputs.map((i) => {
-        const after = (i.payload as { after?: { version?: number; status?: string } } | undefined)?.after;
-        return { id: i.entityId, action: i.action, version: after?.version ?? null, status: after?.status ?? null };
-      });
-      await audit.append(ex, actor, { action: 'import.batch', entityType: 'import_job', entityId: jobId, payload: { count: records.length, records } });
-    },
-  };
-  return wrapper as unknown as AuditService;
 }
 
 function parseDelimiter(d: string): string {

@@ -297,7 +297,8 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     const written: WrittenRecord[] = valid.map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values ?? {}, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
     const goldens = newCustomers.length > 0 && ctx.customerAssigner?.goldenAtCreation ? await ctx.customerAssigner.goldenAtCreation(tx, ctx, written) : new Map<string, Record<string, unknown>>();
     const events = changed.flatMap((p) => eventsFor(p, ctx, by));
-    const alongside: SQL[] = [...termStatements(terms), ...(events.length > 0 ? [insertEvents(events)] : [])];
+    const audited = audit.insertOf(actor, changed.map((p) => auditEntry(p)));
+    const alongside: SQL[] = [...termStatements(terms), ...(events.length > 0 ? [insertEvents(events)] : []), ...(audited ? [audited] : [])];
     const joined = valid.filter((p) => !p.newCustomer);
     if (joined.length > 0) {
       // Rows are locked in id order (the sort runs below the row locks), whatever order the join would visit
@@ -360,7 +361,6 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
       select now() as now`);
     now = stamp!.now;
     await refreshUniqueClaims(tx, ctx, valid);
-    await audit.appendMany(tx, actor, changed.map((p) => auditEntry(p)));
     const more = ctx.customerAssigner && written.length > 0 ? await ctx.customerAssigner.afterWrite(tx, ctx, written, new Set(goldens.keys())) : [];
     await emitEvents(tx, more);
   }
