@@ -95,10 +95,11 @@ for (const budget of BUDGETS) {
   const cpu = process.cpuUsage(t0);
   const wall = (performance.now() - wall0 - evictCpu / 1000) / probes.length;
   const ms = (cpu.user + cpu.system - evictCpu) / 1000 / probes.length;
+  const mem = heapAfterGc();
   console.log(
     `budget ${budget}: ${(scored / probes.length).toFixed(1)} candidates scored per probe, ${ms.toFixed(3)} ms CPU per probe (wall ${wall.toFixed(3)} ms, ${(Number(matchNs) / 1e6 / probes.length).toFixed(3)} ms in matchAndAdd), ` +
       `${found} of ${returning} returning customers found (p ≥ 0.5; ${sure} at p ≥ 0.9); ` +
-      `after a full collection: heap ${mib(heapAfterGc().heapUsed)} MiB, array buffers ${mib(heapAfterGc().arrayBuffers)} MiB`,
+      `after a full collection: heap ${mib(mem.heapUsed)} MiB, array buffers ${mib(mem.arrayBuffers)} MiB`,
   );
 }
 if (EVICT.length > 0) console.log(`(${(EVICT.length * 4) / 1048576} MB read between probes; checksum ${evictSum})`);

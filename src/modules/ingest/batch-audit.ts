@@ -15,6 +15,7 @@ export function batchAudit(audit: AuditService, jobId: string): AuditService {
     return { action: 'import.batch', entityType: 'import_job', entityId: jobId, payload: { count: records.length, records } };
   };
   const wrapper: Pick<AuditService, 'appendMany' | 'insertOf'> = {
+    // The writer uses insertOf; appendMany serves writers of earlier revisions, which bench:writer-cost compares against.
     appendMany: async (ex: Executor, actor: Actor, inputs: AuditInput[]): Promise<void> => {
       if (inputs.length > 0) await audit.append(ex, actor, entryOf(inputs));
     },

@@ -25,12 +25,6 @@ export class BlockLists {
     return this.blockOf.get(key) ?? -1;
   }
 
-  /** Members of the key's block (0 when none). */
-  count(key: number): number {
-    const b = this.blockOf.get(key);
-    return b === undefined ? 0 : this.len[b]!;
-  }
-
   /** Appends a member to the key's block (creating it); returns the block's size before the append. */
   add(key: number, member: number): number {
     let b = this.blockOf.get(key);

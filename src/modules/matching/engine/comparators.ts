@@ -109,15 +109,7 @@ function fullNameLevel(ds: EncodedDataset, c: number): LevelFn {
   };
 }
 
-/** YYYYMMDD keys with the same year and month and day swapped (compared in place: this runs per candidate pair). */
-function dayMonthSwapped(a: string, b: string): boolean {
-  if (a.length !== 8 || b.length !== 8) return false;
-  for (let k = 0; k < 4; k++) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
-  return a.charCodeAt(4) === b.charCodeAt(6) && a.charCodeAt(5) === b.charCodeAt(7) && a.charCodeAt(6) === b.charCodeAt(4) && a.charCodeAt(7) === b.charCodeAt(5);
-}
-
 function dateLevel(ds: EncodedDataset, c: number): LevelFn {
-  const values = ds.features[c]!.dict.values;
   const S = ds.rowStride;
   const o = ds.rowOffset[c]!;
   return (i, j) => {
@@ -128,18 +120,11 @@ function dateLevel(ds: EncodedDataset, c: number): LevelFn {
     const vb = r[y]!;
     if (va < 0 || vb < 0) return 0;
     if (va === vb) return 1;
-    // YYYYMMDD as numbers (a3) when both are eight digits; the strings otherwise.
+    // YYYYMMDD as numbers (a3; every date value has one).
     const na = r[x + 2]!;
     const nb = r[y + 2]!;
-    if (na >= 0 && nb >= 0) {
-      if (dayMonthSwappedDigits(na, nb)) return 2;
-      if (eightDigitsWithinOneEdit(na, nb)) return 3;
-    } else {
-      const a = values[va]!;
-      const b = values[vb]!;
-      if (dayMonthSwapped(a, b)) return 2;
-      if (withinOneEdit(a, b)) return 3;
-    }
+    if (dayMonthSwappedDigits(na, nb)) return 2;
+    if (eightDigitsWithinOneEdit(na, nb)) return 3;
     // Day numbers (a1).
     const da = r[x + 1]!;
     const db = r[y + 1]!;

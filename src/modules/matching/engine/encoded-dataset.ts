@@ -22,7 +22,7 @@ export class Feature {
   /**
    * Names: phonetic code of the nickname group's formal name (Bill → William), for blocking. E-mail: the
    * digits of the local part (in `aux`), which must agree for the fuzzy level. Date: YYYYMMDD as a number
-   * (-1 for other lengths). Phone: the digits before the last nine with the length (packHigh; the last nine
+   * (set with every value). Phone: the digits before the last nine with the length (packHigh; the last nine
    * are a2). Both so the comparators read no strings.
    */
   readonly a3: Int32Vec;
@@ -99,7 +99,8 @@ export class Feature {
           v = this.dict.intern(key);
           x1 = dayNumber(d.y, d.m, d.d);
           x2 = d.y;
-          x3 = key.length === 8 ? Number(key) : -1;
+          // Years run 1–2200 (parseDate), so the key always has eight digits.
+          x3 = Number(key);
         } else if (raw != null) {
           // Impossible dates (day 81, month 13) are usually typos: keep the digits for the exact and
           // one-digit-off levels, without a day number.
