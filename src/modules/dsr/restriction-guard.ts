@@ -34,9 +34,11 @@ export function restrictedError(what: string, details: { field: string; customer
   );
 }
 
-/** Refuses a batch write when any of its keys belongs to a restricted customer (409, rule customer_restricted). */
-export async function assertKeysNotRestricted(ex: Executor, sourceId: string, keys: readonly string[]): Promise<void> {
-  const hit = await restrictedKeys(ex, sourceId, keys);
+/**
+ * Refuses a batch write when any of its keys belongs to a restricted customer (409, rule customer_restricted);
+ * `hit` is what restrictedKeys answers (key → customer id), or the caller's own read of it.
+ */
+export function refuseRestrictedKeys(keys: readonly string[], hit: ReadonlyMap<string, string>): void {
   if (hit.size === 0) return;
   const details = keys.flatMap((k, i) => (hit.has(k) ? [{ field: keys.length === 1 ? 'key' : `records.${i}.key`, customerId: hit.get(k)! }] : []));
   throw restrictedError('Record write refused', details);

@@ -49,7 +49,12 @@ export function resolveRules(definition: SchemaDefinition, overrides: QualityRul
 /** Stored overrides of a schema, or null when it has none. */
 export async function loadRuleOverrides(ex: Executor, schemaId: string): Promise<QualityRules | null> {
   const [row] = await rows<{ rules: unknown }>(ex, sql`select rules from quality_rules where schema_id = ${schemaId}`);
-  return row ? qualityRulesBody.parse(row.rules) : null;
+  return parseRuleOverrides(row?.rules ?? null);
+}
+
+/** Stored overrides as read from quality_rules.rules by a statement of the caller's (null: none stored). */
+export function parseRuleOverrides(stored: unknown): QualityRules | null {
+  return stored === null || stored === undefined ? null : qualityRulesBody.parse(stored);
 }
 
 /** The effective rules of a schema (one small query; the writer calls it once per batch). */

@@ -10,7 +10,8 @@ import { newId } from '../../platform/ids.js';
 import type { AuditInput, AuditService } from '../audit/index.js';
 import type { Assessment } from '../quality/assess.js';
 import { assessRecord } from '../quality/assess.js';
-import { loadRules } from '../quality/rules.js';
+import type { QualityRules } from '../quality/rules.js';
+import { loadRules, resolveRules } from '../quality/rules.js';
 import type { VerificationMap, VerifiedBy } from '../quality/verification.js';
 import type { ResolvedRules } from '../quality/rules.js';
 import type { CompiledSchema, FieldError, SchemaDefinition, ValidationResult } from '../schemas/index.js';
@@ -134,7 +135,8 @@ type Planned = {
   quality?: Assessment;
 };
 
-const RECORD_COLUMNS = sql.raw(
+/** Every column of source_records, as StoredRecordRow has them. */
+export const RECORD_COLUMNS = sql.raw(
   'id, source_id, source_key, customer_id, schema_id, schema_version, status, raw, "values", extras, errors, version, created_at, updated_at, created_by, updated_by, ' +
     'standardized, verification, quality_score, quality_computed_at, quality_issues',
 );
@@ -161,8 +163,9 @@ export async function writeRecords(
   actor: Actor,
   ctx: WriteContext,
   batch: IncomingRecord[],
+  opened?: ReadAhead,
 ): Promise<{ outcome: WriteOutcome; row: StoredRecordRow }[]> {
-  const { planned, now } = await writePlanned(tx, audit, actor, ctx, batch);
+  const { planned, now } = await writePlanned(tx, audit, actor, ctx, batch, opened);
   const by = actor.id ?? actor.name;
   // The rows as written, from what was sent and what was locked before (no read back of every row).
   return planned.map((p) => ({ outcome: p.outcome, row: p.outcome === 'unchanged' ? p.existing! : writtenRow(ctx, by, p, now!) }));
@@ -200,14 +203,19 @@ export async function writeRecordBatch(tx: Tx, audit: AuditService, actor: Actor
   );
 }
 
+/**
+ * What a caller read in its own statement of the write's transaction (see openWrite): the batch's existing
+ * records, locked for update, and the schema's stored quality rule overrides.
+ */
+export type ReadAhead = { existing: StoredRecordRow[]; ruleOverrides: QualityRules | null };
+
 // `now`: the transaction's timestamp, which the written rows carry (null when nothing changed).
-async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: WriteContext, batch: IncomingRecord[]): Promise<{ planned: Planned[]; now: Date | string | null }> {
+async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: WriteContext, batch: IncomingRecord[], opened?: ReadAhead): Promise<{ planned: Planned[]; now: Date | string | null }> {
   const by = actor.id ?? actor.name;
   const keys = batch.map((r) => r.key);
-  const existingRows = await rows<StoredRecordRow>(
-    tx,
-    sql`select ${RECORD_COLUMNS} from source_records where source_id = ${ctx.source.id} and source_key = any(${sql.param(keys)}::text[]) for update`,
-  );
+  const existingRows =
+    opened?.existing ??
+    (await rows<StoredRecordRow>(tx, sql`select ${RECORD_COLUMNS} from source_records where source_id = ${ctx.source.id} and source_key = any(${sql.param(keys)}::text[]) for update`));
   const existing = new Map(existingRows.map((r) => [r.source_key, r]));
 
   // Prepared ahead with another schema version (or region): nothing of it holds.
@@ -283,7 +291,7 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
   );
 
   const changed = planned.filter((p) => p.outcome !== 'unchanged');
-  await assessQuality(tx, actor, ctx, changed);
+  await assessQuality(tx, actor, ctx, changed, opened && resolveRules(ctx.definition, opened.ruleOverrides));
   let now: Date | string | null = null;
   if (changed.length > 0) {
     const valid = changed.filter((p) => p.status === 'valid');
@@ -413,10 +421,10 @@ function recordDocument(changed: Planned[]): { rows: string; maps: string } {
 }
 
 /** Standardizes, verifies and scores the valid records of the batch (pure JS per row; rules are one query). */
-async function assessQuality(tx: Tx, actor: Actor, ctx: WriteContext, changed: Planned[]): Promise<void> {
+async function assessQuality(tx: Tx, actor: Actor, ctx: WriteContext, changed: Planned[], known?: ResolvedRules): Promise<void> {
   const valid = changed.filter((p) => p.status === 'valid' && p.values);
   if (valid.length === 0) return;
-  const rules = await loadRules(tx, ctx.source.schemaId, ctx.definition);
+  const rules = known ?? (await loadRules(tx, ctx.source.schemaId, ctx.definition));
   const verifiedBy = ctx.verifiedBy ?? (actor.type === 'customer' ? 'customer' : 'api-rule');
   const region = ctx.source.defaultRegion ?? ctx.definition.defaultRegion;
   const now = new Date();

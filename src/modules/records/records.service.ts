@@ -6,7 +6,7 @@ import { emitEvents } from '../../platform/events/outbox.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { parseOrThrow } from '../../platform/errors/zod-details.js';
 import type { AuditService } from '../audit/index.js';
-import { assertCustomersNotRestricted, assertKeysNotRestricted } from '../dsr/restriction-guard.js';
+import { assertCustomersNotRestricted } from '../dsr/restriction-guard.js';
 import type { PrivacyLevel } from '../governance/index.js';
 import { canSee, maskValue } from '../governance/index.js';
 import { loadRules } from '../quality/rules.js';
@@ -18,6 +18,7 @@ import type { SourceRow, SourcesService } from '../sources/index.js';
 import type { IncomingRecord, StoredRecordRow, WriteContext } from './record-writer.js';
 import { writeRecords } from './record-writer.js';
 import { WriteCoalescer } from './write-coalescer.js';
+import { openWrite } from './write-opening.js';
 import { maskObject, privacyMap, toRecordView } from './record-view.js';
 import type { RecordQualityView, RecordVersionView, RecordView, WriteResult } from './records.schemas.js';
 import { updateRecordBody, verifyRecordBody, writeBatchBody, writeRecordBody } from './records.schemas.js';
@@ -78,12 +79,9 @@ export class RecordsService {
       seen.add(r.key);
     }
     const { results, definition, source } = await this.database.db.transaction(async (tx) => {
-      const { source, schemaVersion } = await this.sources.resolveWithSchemaHead(actor, sourceRef, tx);
-      if (source.archivedAt) throw AppError.conflict(`Source ${source.name} is archived; unarchive it to write records`);
-      // A restricted customer's records are frozen (GDPR Art. 18); checked in the transaction that writes.
-      await assertKeysNotRestricted(tx, source.id, batch.map((r) => r.key));
-      const ctx = await this.writeContext(source, tx, schemaVersion);
-      return { results: await writeRecords(tx, this.audit, actor, ctx, batch), definition: ctx.definition, source };
+      const opened = await openWrite(tx, this.sources, actor, sourceRef, [...seen]);
+      const ctx = await this.writeContext(opened.source, tx, opened.schemaVersion);
+      return { results: await writeRecords(tx, this.audit, actor, ctx, batch, opened), definition: ctx.definition, source: opened.source };
     });
     // Masked with the version the records were written with (no second read of the schema's head).
     const privacy = privacyMap(definition);
@@ -92,7 +90,7 @@ export class RecordsService {
 
   /**
    * Validation context of a source's current schema version (`schemaVersion` when the caller has just read
-   * it, e.g. with SourcesService.resolveWithSchemaHead), with the source's phone region applied.
+   * it, e.g. with openWrite), with the source's phone region applied.
    */
   async writeContext(source: SourceRow, ex?: Executor, schemaVersion?: number): Promise<WriteContext> {
     const v = schemaVersion === undefined ? await this.schemas.currentVersionOf(source.schemaId, ex) : await this.schemas.loadVersion(source.schemaId, schemaVersion, ex);

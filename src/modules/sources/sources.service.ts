@@ -1,4 +1,5 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
+import { asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { Database, Executor } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
@@ -9,7 +10,6 @@ import type { GovernanceService } from '../governance/index.js';
 import type { SchemasService } from '../schemas/index.js';
 import type { SourceView } from './sources.schemas.js';
 import { createSourceBody, updateSourceBody } from './sources.schemas.js';
-import { schemas as schemaHeads } from '../schemas/schemas.tables.js';
 import { sources } from './sources.tables.js';
 
 export type SourceRow = typeof sources.$inferSelect;
@@ -104,17 +104,21 @@ export class SourcesService {
   }
 
   /**
-   * `resolve` plus the source's schema's current version, in one statement (of the caller's transaction):
-   * a write needs both, and every statement of a write costs a round trip.
+   * A select of one source (as JSON, in a column `source`) and its schema's current version (`head`), for a
+   * caller to embed in a statement of its own: a write needs both, and every statement of a write costs a round
+   * trip. Hand the row to `headedSource`, which maps and authorizes it like `resolve`.
    */
-  async resolveWithSchemaHead(actor: Actor, idOrName: string, ex?: Executor): Promise<{ source: SourceRow; schemaVersion: number }> {
-    const [row] = await (ex ?? this.database.db)
-      .select({ source: sources, schemaVersion: schemaHeads.currentVersion })
-      .from(sources)
-      .innerJoin(schemaHeads, eq(schemaHeads.id, sources.schemaId))
-      .where(sql`${sources.id} = ${idOrName} or ${sources.name} = ${idOrName}`);
-    if (!row || !actor.inArea(row.source.businessAreaId)) throw AppError.notFound('Source', idOrName);
-    return row;
+  headedSourceSql(idOrName: string): SQL {
+    // An id match wins should another source be named like an id.
+    return sql`select row_to_json(s) as source, h.current_version as head from sources s join schemas h on h.id = s.schema_id
+               where s.id = ${idOrName} or s.name = ${idOrName} order by s.id = ${idOrName} desc limit 1`;
+  }
+
+  /** The source and schema version a `headedSourceSql` select returned (nothing: not found), checked against the actor's areas. */
+  headedSource(actor: Actor, idOrName: string, row: { source: Record<string, unknown> | null; head: number | null } | undefined): { source: SourceRow; schemaVersion: number } {
+    const source = row?.source ? sourceFromJson(row.source) : null;
+    if (!source || !actor.inArea(source.businessAreaId)) throw AppError.notFound('Source', idOrName);
+    return { source, schemaVersion: Number(row!.head) };
   }
 
   async byIds(ids: string[], ex?: Executor): Promise<Map<string, SourceRow>> {
@@ -126,6 +130,16 @@ export class SourcesService {
 
 function iso(d: Date | null): string | null {
   return d ? d.toISOString() : null;
+}
+
+// A sources row as row_to_json gives it (column names, timestamps as text), mapped as drizzle maps a selected row.
+function sourceFromJson(json: Record<string, unknown>): SourceRow {
+  const out: Record<string, unknown> = {};
+  for (const [key, col] of Object.entries(getTableColumns(sources))) {
+    const v = json[col.name];
+    out[key] = v === null || v === undefined ? null : col.mapFromDriverValue(v);
+  }
+  return out as SourceRow;
 }
 
 export function sourceView(r: SourceRow): SourceView {
