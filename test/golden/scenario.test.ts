@@ -70,6 +70,14 @@ describeTiers('golden: three sources, overlapping people', (tier) => {
     expect(t.probability).toBeGreaterThanOrEqual(0.5);
     expect(t.probability).toBeLessThan(0.95);
     expect(t.explanation.terms.map((x: { role: string }) => x.role)).toEqual(expect.arrayContaining(['givenName', 'familyName', 'phone']));
+    // The task's event comes with the write's own events, after them.
+    const events = await s.query<{ type: string; aggregate_id: string; payload: Record<string, unknown> }>(
+      `select type, aggregate_id, payload from events where aggregate_id = any($1::text[]) order by seq`,
+      [[r.s3!.id, r.s3!.customerId, t.id]],
+    );
+    expect(events.map((e) => [e.type, e.aggregate_id])).toEqual([['customer.created', r.s3!.customerId], ['record.created', r.s3!.id], ['review_task.created', t.id]]);
+    const schemaId = (await s.query<{ id: string }>(`select id from schemas where name = 'person'`))[0]!.id;
+    expect(events[2]!.payload).toEqual({ recordId: r.s3!.id, candidateRecordId: t.candidate.id, probability: t.probability, schemaId });
     const filtered = (await s.request({ method: 'GET', url: '/api/v1/review-tasks?minScore=0.99', key: steward })).json();
     expect(filtered.items).toHaveLength(0);
     const counts = (await s.request({ method: 'GET', url: '/api/v1/review-tasks/counts', key: steward })).json();

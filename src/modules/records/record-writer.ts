@@ -115,10 +115,20 @@ export type CustomerAssigner = {
    * what afterWrite will be told; the customers it answers for are passed to afterWrite as `goldenStored`.
    */
   goldenAtCreation?(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<Map<string, Record<string, unknown>>>;
+  /**
+   * Optional: rows of its own that go into the batch's writing statement (review tasks of the records just
+   * assigned), as data-modifying CTEs it names (`ctes`) and the events they give (`events`, a select for
+   * insertEvents' `after`): no statements of their own after the write. Called before afterWrite, when there is
+   * something written.
+   */
+  inWrite?(tx: Tx, ctx: WriteContext): WriteParts;
   afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[], goldenStored?: ReadonlySet<string>): Promise<DomainEvent[]>;
   /** The same strategy without matching (bulk loads): every new record keeps its new customer, whose derived state still follows. */
   withoutMatching?(): CustomerAssigner;
 };
+
+/** Parts of the writing statement a CustomerAssigner adds (see CustomerAssigner.inWrite). */
+export type WriteParts = { ctes: { name: string; body: SQL }[]; events: SQL | null };
 
 type Planned = {
   incoming: IncomingRecord;
@@ -306,7 +316,12 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     const goldens = newCustomers.length > 0 && ctx.customerAssigner?.goldenAtCreation ? await ctx.customerAssigner.goldenAtCreation(tx, ctx, written) : new Map<string, Record<string, unknown>>();
     const events = changed.flatMap((p) => eventsFor(p, ctx, by));
     const audited = audit.insertOf(actor, changed.map((p) => auditEntry(p)));
-    const alongside: SQL[] = [...termStatements(terms), ...(events.length > 0 ? [insertEvents(events)] : []), ...(audited ? [audited] : [])];
+    const parts: WriteParts = ctx.customerAssigner?.inWrite && written.length > 0 ? ctx.customerAssigner.inWrite(tx, ctx) : { ctes: [], events: null };
+    const alongside: SQL[] = [
+      ...termStatements(terms),
+      ...(events.length > 0 || parts.events ? [insertEvents(events, parts.events ?? undefined)] : []),
+      ...(audited ? [audited] : []),
+    ];
     const joined = valid.filter((p) => !p.newCustomer);
     if (joined.length > 0) {
       // Rows are locked in id order (the sort runs below the row locks), whatever order the join would visit
@@ -339,7 +354,8 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     // and parsed once. Version 1 is the creation (an existing record always has a version, so it gets 2+).
     const doc = recordDocument(changed);
     const [stamp] = await rows<{ now: Date | string }>(tx, sql`
-      with ${sql.join(alongside.map((q, i) => sql`${sql.raw(`alongside_${i}`)} as (${q}), `))}
+      with ${sql.join(parts.ctes.map((c) => sql`${sql.identifier(c.name)} as (${c.body}), `))}
+      ${sql.join(alongside.map((q, i) => sql`${sql.raw(`alongside_${i}`)} as (${q}), `))}
       maps(list) as materialized (select ${doc.maps}::jsonb),
       written as (
       insert into source_records (id, source_id, source_key, customer_id, schema_id, schema_version, status, raw, "values", extras, errors, version, created_by, updated_by,

@@ -6,7 +6,7 @@ import type { DomainEvent } from '../../platform/events/outbox.js';
 import { newId } from '../../platform/ids.js';
 import type { ContributingRecord, GoldenSettings } from '../golden/index.js';
 import { cachedSettings, computeGolden, loadSettings, recomputeGolden } from '../golden/index.js';
-import type { AssignableRecord, CustomerAssigner, WriteContext, WrittenRecord } from '../records/index.js';
+import type { AssignableRecord, CustomerAssigner, WriteContext, WriteParts, WrittenRecord } from '../records/index.js';
 import { arrivalLockKeys, lockArrivalKeys } from './arrival-locks.js';
 import { rolesOf } from './match-fields.js';
 import { activeModel } from './model-store.js';
@@ -204,27 +204,33 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       // The schema's settings and attributes are known here, and customers created by this batch have nothing stored to read.
       await recomputeWritten(tx, ctx, written, p?.settings, goldenStored);
       phase('golden');
-      const events: DomainEvent[] = [];
-      if (p && p.tasks.length > 0 && p.entry) {
-        const ids = p.tasks.map(() => newId('reviewTask'));
-        const explanations = p.tasks.map((t) => indexes.explain(p.entry!, t.recordId, t.values, t.candidateRecordId));
-        const inserted = await rows<{ id: string; record_id: string; candidate_record_id: string; probability: number }>(
-          tx,
-          sql`insert into review_tasks (id, schema_id, source_id, record_id, candidate_record_id, candidate_source_id, probability, explanation)
-              select u.id, ${ctx.source.schemaId}, ${ctx.source.id}, u.rec, u.cand, u.cand_src, u.p, u.ex::jsonb
-              from unnest(${sql.param(ids)}::text[], ${sql.param(p.tasks.map((t) => t.recordId))}::text[], ${sql.param(p.tasks.map((t) => t.candidateRecordId))}::text[],
-                          ${sql.param(p.tasks.map((t) => t.candidateSourceId))}::text[], ${sql.param(p.tasks.map((t) => t.probability))}::float8[],
-                          ${sql.param(explanations.map((e) => JSON.stringify(e ?? {})))}::text[]) as u(id, rec, cand, cand_src, p, ex)
-              on conflict do nothing
-              returning id, record_id, candidate_record_id, probability`,
-        );
-        stats.reviewTasks += inserted.length;
-        for (const t of inserted) {
-          events.push({ type: 'review_task.created', aggregateType: 'review_task', aggregateId: t.id, payload: { recordId: t.record_id, candidateRecordId: t.candidate_record_id, probability: Number(t.probability), schemaId: ctx.source.schemaId } });
-        }
-      }
+      return [];
+    },
+
+    // Review tasks go into the records' writing statement, and their events with the records' (after them).
+    inWrite(tx: Tx, ctx: WriteContext): WriteParts {
+      const p = pending.get(tx);
+      if (!p || p.tasks.length === 0 || !p.entry) return { ctes: [], events: null };
+      const phase = phaseTimer(stats);
+      const tasks = p.tasks;
+      p.tasks = [];
+      const ids = tasks.map(() => newId('reviewTask'));
+      const explanations = tasks.map((t) => indexes.explain(p.entry!, t.recordId, t.values, t.candidateRecordId));
+      const insert = sql`insert into review_tasks (id, schema_id, source_id, record_id, candidate_record_id, candidate_source_id, probability, explanation)
+          select u.id, ${ctx.source.schemaId}, ${ctx.source.id}, u.rec, u.cand, u.cand_src, u.p, u.ex::jsonb
+          from unnest(${sql.param(ids)}::text[], ${sql.param(tasks.map((t) => t.recordId))}::text[], ${sql.param(tasks.map((t) => t.candidateRecordId))}::text[],
+                      ${sql.param(tasks.map((t) => t.candidateSourceId))}::text[], ${sql.param(tasks.map((t) => t.probability))}::float8[],
+                      ${sql.param(explanations.map((e) => JSON.stringify(e ?? {})))}::text[]) as u(id, rec, cand, cand_src, p, ex)
+          on conflict do nothing
+          returning id, record_id, candidate_record_id, probability`;
+      // An open task for the same pair is kept (on conflict): only tasks inserted get an event.
+      const events = sql`select e.ev as id, 'review_task.created' as type, 'review_task' as agg_type, t.id as agg_id,
+            jsonb_build_object('recordId', t.record_id, 'candidateRecordId', t.candidate_record_id, 'probability', t.probability, 'schemaId', ${ctx.source.schemaId}::text) as payload,
+            null::text as actor, e.ord
+          from arrival_review_tasks t join unnest(${sql.param(ids)}::text[], ${sql.param(tasks.map(() => newId('event')))}::text[]) with ordinality as e(id, ev, ord) on e.id = t.id`;
+      stats.reviewTasks += tasks.length;
       phase('tasks');
-      return events;
+      return { ctes: [{ name: 'arrival_review_tasks', body: insert }], events };
     },
 
     // A bulk load that skips matching (import option matchOnArrival: false) still gives every customer it

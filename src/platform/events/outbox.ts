@@ -24,12 +24,16 @@ export async function emitEvents(ex: Executor, events: DomainEvent[]): Promise<v
  * (array_in unescapes every quote). Elements keep their order, and so their sequence numbers.
  * `occurred_at` is the insert time, not the transaction's start: the event feed relies on it to tell whether a
  * gap in the sequence may still fill (see readEvents).
+ * `after`: events the statement itself produces (e.g. from the RETURNING rows of another data-modifying CTE), a
+ * select of (id, type, agg_type, agg_id, payload jsonb, actor, ord) inserted after `events`, in `ord` order.
  */
-export function insertEvents(events: DomainEvent[]): SQL {
+export function insertEvents(events: DomainEvent[], after?: SQL): SQL {
   const doc = JSON.stringify(events.map((e) => ({ id: newId('event'), type: e.type, agg_type: e.aggregateType, agg_id: e.aggregateId, payload: e.payload, actor: e.actorId ?? null })));
+  const listed = sql`select u.e->>'id' as id, u.e->>'type' as type, u.e->>'agg_type' as agg_type, u.e->>'agg_id' as agg_id, u.e->'payload' as payload, u.e->>'actor' as actor, 0 as part, u.ord
+    from jsonb_array_elements(${doc}::jsonb) with ordinality as u(e, ord)`;
   return sql`
     insert into events (id, type, aggregate_type, aggregate_id, payload, actor_id, occurred_at)
-    select u.e->>'id', u.e->>'type', u.e->>'agg_type', u.e->>'agg_id', u.e->'payload', u.e->>'actor', clock_timestamp()
-    from jsonb_array_elements(${doc}::jsonb) with ordinality as u(e, ord)
-    order by u.ord`;
+    select x.id, x.type, x.agg_type, x.agg_id, x.payload, x.actor, clock_timestamp()
+    from (${after ? sql`${listed} union all select a.id, a.type, a.agg_type, a.agg_id, a.payload, a.actor, 1, a.ord from (${after}) as a` : listed}) as x
+    order by x.part, x.ord`;
 }
