@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
@@ -40,13 +41,26 @@ export function arrivalLockKeys(schemaId: string, roles: RoleMapping, values: Re
  * which on a busy server exceeds any threshold without a wait.
  */
 export async function lockArrivalKeys(tx: Tx, keys: string[]): Promise<boolean> {
+  return (await lockArrivalKeysAndRead<{ id: string }>(tx, keys, null)).waited;
+}
+
+/**
+ * `lockArrivalKeys` and a read (rows with a non-null `id`) in one statement: one round trip instead of two.
+ * The read sees the database as it was when the statement began, before any wait for a lock: a caller whose
+ * lock waited reads again.
+ */
+export async function lockArrivalKeysAndRead<T extends { id: string }>(tx: Tx, keys: string[], read: SQL | null): Promise<{ waited: boolean; rows: T[] }> {
   const sorted = [...new Set(keys)].sort();
-  if (sorted.length === 0) return false;
-  const res = await rows<{ free: boolean }>(
+  if (sorted.length === 0) return { waited: false, rows: read ? await rows<T>(tx, read) : [] };
+  // CASE fixes the order: the blocking lock is taken only after the try failed.
+  const locks = sql`select case when pg_try_advisory_xact_lock(hashtextextended(k, 0)) then true else pg_advisory_xact_lock(hashtextextended(k, 0))::text is null end as free
+      from unnest(${sql.param(sorted)}::text[]) as k order by k`;
+  const res = await rows<T & { arrival_waits: number }>(
     tx,
-    // CASE fixes the order: the blocking lock is taken only after the try failed.
-    sql`select case when pg_try_advisory_xact_lock(hashtextextended(k, 0)) then true else pg_advisory_xact_lock(hashtextextended(k, 0))::text is null end as free
-        from unnest(${sql.param(sorted)}::text[]) as k order by k`,
+    read
+      ? sql`with locks as materialized (${locks})
+            select (select count(*) from locks where not free)::int as arrival_waits, r.* from (select 1) as one left join (${read}) as r on true`
+      : sql`select count(*)::int as arrival_waits from (${locks}) as l where not l.free`,
   );
-  return res.some((r) => !r.free);
+  return { waited: Number(res[0]?.arrival_waits ?? 0) > 0, rows: res.filter((r) => r.id !== null && r.id !== undefined).map(({ arrival_waits: _w, ...r }) => r as unknown as T) };
 }

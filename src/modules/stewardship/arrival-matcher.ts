@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
@@ -7,7 +8,7 @@ import { newId } from '../../platform/ids.js';
 import type { ContributingRecord, GoldenSettings } from '../golden/index.js';
 import { cachedSettings, computeGolden, loadSettings, recomputeGolden } from '../golden/index.js';
 import type { AssignableRecord, CustomerAssigner, WriteContext, WriteParts, WrittenRecord } from '../records/index.js';
-import { arrivalLockKeys, lockArrivalKeys } from './arrival-locks.js';
+import { arrivalLockKeys, lockArrivalKeysAndRead } from './arrival-locks.js';
 import { rolesOf } from './match-fields.js';
 import { activeModel } from './model-store.js';
 import type { AddMark, WarmCandidate, WarmEntry, WarmIndexes } from './warm-index.js';
@@ -127,15 +128,11 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       const settings = await cachedSettings(tx, schemaId);
       const model = await activeModel(tx, schemaId, roles, { cached: true });
       phase('setup');
-      // Writers of the same person wait for each other here, so the later one sees the earlier one's record;
-      // after a wait, records other processes committed meanwhile are read into the index first.
-      const waited = await lockArrivalKeys(tx, records.flatMap((r) => arrivalLockKeys(schemaId, roles, r.values)));
-      phase('lock');
-      // Records scored ahead also catch up first (once per import batch): a writer in another process that
+      // Records scored ahead catch up first (once per import batch): a writer in another process that
       // committed the same person without any lock wait here is in the index only once caught up, and only
       // then does the check below see that the scores ahead could miss it.
       const prescored = records.some((r) => r.prescored !== undefined);
-      const entry = await indexes.get(tx, schemaId, roles, model, { forceCatchUp: waited || prescored });
+      let entry = await indexes.get(tx, schemaId, roles, model, { forceCatchUp: prescored });
       phase('index');
       // Phase 1: score every probe, adding it afterwards so later records of the batch can match it. Records
       // scored ahead keep their candidates unless a record another writer indexed since could be missing
@@ -144,20 +141,38 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       const ahead = records.map((r) => r.prescored as Prescored | undefined);
       const sound = ahead.every((a) => a !== undefined && a.mark.entry === entry && a.lower === settings.lower && !indexes.othersAddedSince(a.mark, a.owner));
       if (!sound && ahead.some((a) => a !== undefined)) stats.rescored = (stats.rescored ?? 0) + records.length;
-      const owner = ahead.find((a) => a !== undefined)?.owner;
-      const scored = records.map((r, i) => ({ r, cands: sound ? ahead[i]!.cands : indexes.matchAndAdd(entry, r.id, r.version, r.values, settings.lower, 10, owner) }));
+      const owner = ahead.find((a) => a !== undefined)?.owner ?? {};
+      const mark = indexes.mark(entry, owner);
+      let scored = records.map((r, i) => ({ r, cands: sound ? ahead[i]!.cands : indexes.matchAndAdd(entry, r.id, r.version, r.values, settings.lower, 10, owner) }));
       phase('score');
-      // Phase 2: where each stored candidate lives now, read inside this transaction. Records of restricted
-      // customers are no candidates: nothing joins them and no review task could merge into them.
-      const storedIds = [...new Set(scored.flatMap((s) => s.cands.map((c) => c.recordId)).filter((id) => !batchIds.has(id)))];
-      const stored = storedIds.length
-        ? await rows<{ id: string; customer_id: string | null; source_id: string; status: string }>(
-            tx,
-            sql`select r.id, r.customer_id, r.source_id, r.status from source_records r join customers c on c.id = r.customer_id
-                where r.id = any(${sql.param(storedIds)}::text[]) and c.status = 'active'
-                  and not exists (select 1 from dsr_restrictions d where d.customer_id = r.customer_id)`,
-          )
-        : [];
+      // Phase 2: writers of the same person wait for each other on arrival locks, taken in the statement that
+      // reads where each stored candidate lives now. Records of restricted customers are no candidates: nothing
+      // joins them and no review task could merge into them.
+      const lockKeys = records.flatMap((r) => arrivalLockKeys(schemaId, roles, r.values));
+      const locked = await lockArrivalKeysAndRead<StoredCandidate>(tx, lockKeys, candidatesSql(scored, batchIds));
+      let stored = locked.rows;
+      phase('lock');
+      // Scored before the locks: a writer that held one of them (it committed the same person meanwhile) or that
+      // indexed records since scoring began (it may write the same person) can be missing from the candidates.
+      // Then the batch is scored again over the index caught up, and its candidates read again (a new snapshot).
+      if (locked.waited || indexes.othersAddedSince(mark, owner)) {
+        const caughtUp = locked.waited ? await indexes.get(tx, schemaId, roles, model, { forceCatchUp: true }) : entry;
+        if (caughtUp === entry) {
+          // The batch is indexed already: each record is scored against the others as before (only those ahead of it).
+          const at = new Map(records.map((r, i) => [r.id, i]));
+          scored = records.map((r, i) => ({
+            r,
+            cands: indexes.match(entry, r.id, r.values, settings.lower, 10 + records.length).filter((c) => (at.get(c.recordId) ?? -1) < i).slice(0, 10),
+          }));
+        } else {
+          // Rebuilt meanwhile (another model became active): the batch goes into the new index.
+          entry = caughtUp;
+          scored = records.map((r) => ({ r, cands: indexes.matchAndAdd(entry, r.id, r.version, r.values, settings.lower, 10, owner) }));
+        }
+        const again = candidatesSql(scored, batchIds);
+        stored = again ? await rows<StoredCandidate>(tx, again) : [];
+        stats.rescored = (stats.rescored ?? 0) + records.length;
+      }
       phase('confirm');
       const where = new Map(stored.filter((s) => s.status === 'valid' && s.customer_id).map((s) => [s.id, { customerId: s.customer_id!, sourceId: s.source_id }]));
       const batchCustomer = new Map<string, string>();
@@ -260,6 +275,17 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
     },
   };
   return matcher;
+}
+
+type StoredCandidate = { id: string; customer_id: string | null; source_id: string; status: string };
+
+/** The read of where the stored candidates (not records of the batch) live now: active, unrestricted customers only. */
+function candidatesSql(scored: { cands: WarmCandidate[] }[], batchIds: ReadonlySet<string>): SQL | null {
+  const ids = [...new Set(scored.flatMap((s) => s.cands.map((c) => c.recordId)).filter((id) => !batchIds.has(id)))];
+  if (ids.length === 0) return null;
+  return sql`select r.id, r.customer_id, r.source_id, r.status from source_records r join customers c on c.id = r.customer_id
+             where r.id = any(${sql.param(ids)}::text[]) and c.status = 'active'
+               and not exists (select 1 from dsr_restrictions d where d.customer_id = r.customer_id)`;
 }
 
 /**
