@@ -10,10 +10,9 @@ import { newId } from '../../platform/ids.js';
 import type { AuditInput, AuditService } from '../audit/index.js';
 import type { Assessment } from '../quality/assess.js';
 import { assessRecord } from '../quality/assess.js';
-import type { QualityRules } from '../quality/rules.js';
 import { loadRules, resolveRules } from '../quality/rules.js';
 import type { VerificationMap, VerifiedBy } from '../quality/verification.js';
-import type { ResolvedRules } from '../quality/rules.js';
+import type { QualityRules, ResolvedRules } from '../quality/rules.js';
 import type { CompiledSchema, FieldError, SchemaDefinition, ValidationResult } from '../schemas/index.js';
 import { validateCompiled } from '../schemas/index.js';
 import type { SourceRow } from '../sources/index.js';
@@ -95,7 +94,7 @@ export type WrittenRecord = { id: string; key: string; version: number; values: 
 /**
  * Strategy the golden module plugs into the writer, inside the write transaction:
  * `assign` returns record id → existing customer id for the new records that match one (others get a new customer);
- * `afterWrite` runs once the batch's rows exist (review tasks, golden values) and may return more events.
+ * `afterWrite` runs once the batch's rows exist (golden values) and may return more events.
  */
 export type CustomerAssigner = {
   assign(tx: Tx, ctx: WriteContext, records: AssignableRecord[]): Promise<Map<string, string>>;
