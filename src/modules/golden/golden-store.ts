@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Executor } from '../../platform/db/database.js';
-import { rows } from '../../platform/db/database.js';
+import { preparedRows, rows } from '../../platform/db/database.js';
 import type { ContributingRecord, GoldenRecord, Pin, SurvivorshipConfig } from './survivorship.js';
 import { DEFAULT_SURVIVORSHIP, computeGolden, survivorshipConfig } from './survivorship.js';
 
@@ -94,7 +94,7 @@ async function readCustomers(ex: Executor, toRead: string[], known: string[]) {
     const byCustomer = toRead.length > 0 ? await contributingRecords(ex, toRead) : new Map<string, (ContributingRecord & { schemaId: string })[]>();
     return { byCustomer, stored: [] as { id: string; golden: GoldenRecord }[], pinRows: [] as PinRow[] };
   }
-  const list = await rows<{ kind: 'r' | 'c' | 'p'; customer_id: string; doc: RecordRow & { golden?: GoldenRecord } & Partial<PinRow> }>(
+  const list = await preparedRows<{ kind: 'r' | 'c' | 'p'; customer_id: string; doc: RecordRow & { golden?: GoldenRecord } & Partial<PinRow> }>(
     ex,
     sql`select 'r' as kind, r.customer_id, json_build_object('id', r.id, 'source_id', r.source_id, 'source_key', r.source_key, 'schema_id', r.schema_id,
                'values', r."values", 'verification', r.verification, 'updated_at', r.updated_at, 'source_name', s.name, 'trust_rank', s.trust_rank) as doc
@@ -187,7 +187,7 @@ export async function recomputeGolden(ex: Executor, customerIds: string[], hints
     // One JSON document keyed by customer id: the server parses it once, where a text[] of documents
     // would first have every element unescaped by array_in.
     const doc = JSON.stringify(Object.fromEntries(changed.map((c) => [c.id, c.golden])));
-    await ex.execute(sql`
+    await preparedRows(ex, sql`
       update customers c set golden = u.value, version = c.version + 1, updated_at = now()
       from jsonb_each(${doc}::jsonb) as u(key, value)
       where c.id = u.key`);

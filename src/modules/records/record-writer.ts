@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/actor.js';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Executor, Tx } from '../../platform/db/database.js';
-import { rows } from '../../platform/db/database.js';
+import { preparedRows, rows } from '../../platform/db/database.js';
 import type { DomainEvent } from '../../platform/events/outbox.js';
 import { emitEvents, insertEvents } from '../../platform/events/outbox.js';
 import { newId } from '../../platform/ids.js';
@@ -352,7 +352,7 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     // The version row is copied from the written row in the same statement: each JSON document is sent
     // and parsed once. Version 1 is the creation (an existing record always has a version, so it gets 2+).
     const doc = recordDocument(changed);
-    const [stamp] = await rows<{ now: Date | string }>(tx, sql`
+    const [stamp] = await preparedRows<{ now: Date | string }>(tx, sql`
       with ${sql.join(parts.ctes.map((c) => sql`${sql.identifier(c.name)} as (${c.body}), `))}
       ${sql.join(alongside.map((q, i) => sql`${sql.raw(`alongside_${i}`)} as (${q}), `))}
       maps(list) as materialized (select ${doc.maps}::jsonb),

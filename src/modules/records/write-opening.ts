@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/actor.js';
 import type { Tx } from '../../platform/db/database.js';
-import { rows } from '../../platform/db/database.js';
+import { preparedRows } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { refuseRestrictedKeys } from '../dsr/restriction-guard.js';
 import type { QualityRules } from '../quality/rules.js';
@@ -23,7 +23,7 @@ type OpeningRow = StoredRecordRow & { source: Record<string, unknown> | null; he
  */
 export async function openWrite(tx: Tx, sources: SourcesService, actor: Actor, sourceRef: string, keys: string[]): Promise<OpenedWrite> {
   // One row per existing record, or a single row without one (the left join) that still carries the source.
-  const found = await rows<OpeningRow>(
+  const found = await preparedRows<OpeningRow>(
     tx,
     sql`with src as materialized (${sources.headedSourceSql(sourceRef)}),
         ex as materialized (

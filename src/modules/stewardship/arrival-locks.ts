@@ -1,7 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.js';
-import { rows } from '../../platform/db/database.js';
+import { preparedRows, rows } from '../../platform/db/database.js';
 import type { RoleMapping } from '../matching/engine/index.js';
 
 const norm = (v: unknown): string => (typeof v === 'string' ? v.normalize('NFKD').toLowerCase().replace(/[^\p{L}\p{N}@.]+/gu, '') : typeof v === 'number' ? String(v) : '');
@@ -55,7 +55,7 @@ export async function lockArrivalKeysAndRead<T extends { id: string }>(tx: Tx, k
   // CASE fixes the order: the blocking lock is taken only after the try failed.
   const locks = sql`select case when pg_try_advisory_xact_lock(hashtextextended(k, 0)) then true else pg_advisory_xact_lock(hashtextextended(k, 0))::text is null end as free
       from unnest(${sql.param(sorted)}::text[]) as k order by k`;
-  const res = await rows<T & { arrival_waits: number }>(
+  const res = await preparedRows<T & { arrival_waits: number }>(
     tx,
     read
       ? sql`with locks as materialized (${locks})

@@ -1,13 +1,15 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { SQL } from 'drizzle-orm';
+import { is } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePg, NodePgSession } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { packageRoot } from '../paths.js';
@@ -116,5 +118,21 @@ export async function migrateDatabase(database: Database): Promise<void> {
 /** Rows of a raw drizzle SQL statement on any executor. */
 export async function rows<T>(ex: Executor, query: SQL): Promise<T[]> {
   const res = (await ex.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}
+
+/**
+ * `rows` as a named prepared statement on PostgreSQL: parsed and planned once per connection, then only bound and
+ * executed (a write's big statements cost the server more to parse and plan than some of them take to run). The
+ * name comes from the statement's text, so each distinct text is prepared once per connection whatever the
+ * parameters; PGlite runs it as any statement. For statements sent again and again with other values.
+ */
+export async function preparedRows<T>(ex: Executor, query: SQL): Promise<T[]> {
+  const session = (ex as unknown as { session?: unknown }).session;
+  if (!session || !is(session, NodePgSession)) return rows<T>(ex, query);
+  const pgSession = session as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } }; prepareQuery(q: { sql: string; params: unknown[] }, fields: undefined, name: string, arrayMode: boolean): { execute(): Promise<unknown> } };
+  const q = pgSession.dialect.sqlToQuery(query);
+  const name = `c_${createHash('sha1').update(q.sql).digest('base64url').slice(0, 20)}`;
+  const res = (await pgSession.prepareQuery(q, undefined, name, false).execute()) as unknown as { rows: T[] };
   return res.rows;
 }
