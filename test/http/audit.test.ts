@@ -6,7 +6,8 @@ import { createFixture, useSystem } from '../support/system.js';
 type Entry = { seq: number; id: string; action: string; entityType: string; entityId: string | null; actorId: string | null; payload: any; sealed: boolean }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describeTiers('HTTP audit', (tier) => {
-  const sys = useSystem(tier);
+  // Sealing waits for every older transaction of the cluster: other suites' must not hold it back.
+  const sys = useSystem(tier, { ownPostgres: true });
 
   const entriesFor = async (key: string, entityId: string): Promise<Entry[]> => {
     const res = await sys().request({ method: 'GET', url: `/api/v1/audit?entityId=${entityId}`, key });

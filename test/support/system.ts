@@ -5,6 +5,7 @@ import { migrateDatabase, openDatabase, type Database } from '../../src/platform
 import type { HttpApp } from '../../src/platform/http/types.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import { createServices, type Services } from '../../src/server/services.js';
+import { startPostgres, type PostgresServer } from './postgres-server.js';
 import { useTierDatabase, type TierName } from './tiers.js';
 
 /** Every table the app writes; reset truncates them all (drizzle's migration table lives in schema "drizzle"). */
@@ -67,16 +68,26 @@ export type SystemExtension<X> = {
   teardown?(x: X): Promise<void>;
 };
 
-export type SystemOptions<X> = { sessionTtlHours?: number; matchOnArrival?: boolean; extend?: SystemExtension<X> };
+/**
+ * `ownPostgres`: on the PostgreSQL tier the suite gets a server of its own instead of a database on the shared
+ * one. For suites that need every transaction of the cluster to end (audit sealing waits for the cluster-wide
+ * snapshot xmin, which another suite's open transaction holds back).
+ */
+export type SystemOptions<X> = { sessionTtlHours?: number; matchOnArrival?: boolean; extend?: SystemExtension<X>; ownPostgres?: boolean };
 
 /** Builds the whole system once per describe block on the given tier: database, services, HTTP app. */
 export function useSystem<X extends object = object>(tier: TierName, opts: SystemOptions<X> = {}): () => System & X {
   const db = useTierDatabase(tier);
   let sys: (System & X) | undefined;
   let extra: X | undefined;
+  let own: PostgresServer | null = null;
   beforeAll(async () => {
     const t = db();
-    const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: t.url, poolSize: 4 });
+    if (tier === 'postgres' && opts.ownPostgres) {
+      own = await startPostgres();
+      if (!own) throw new Error('no PostgreSQL server binaries');
+    }
+    const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: own?.url ?? t.url, poolSize: 4 });
     await migrateDatabase(database);
     const services = createServices(database, { sessionTtlHours: opts.sessionTtlHours ?? 12 }, { matchOnArrival: opts.matchOnArrival ?? false });
     const app = await buildApp(services, { logLevel: 'silent', exclude: opts.extend?.exclude ?? [] });
@@ -120,13 +131,18 @@ export function useSystem<X extends object = object>(tier: TierName, opts: Syste
     };
   }, 120_000);
   afterAll(async () => {
-    if (!sys) return;
+    if (!sys) {
+      await own?.stop();
+      return;
+    }
     // Arrival matching may still be working in the background; it must finish before its database goes.
     await sys.services.stewardship.drain();
     if (opts.extend?.teardown && extra) await opts.extend.teardown(extra);
     await sys.app.close();
     // A PGlite instance is owned (and closed) by the tier database; a pool is ours.
     if (tier === 'postgres') await sys.database.close();
+    await own?.stop();
+    own = null;
     sys = undefined;
     extra = undefined;
   });
