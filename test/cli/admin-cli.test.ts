@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/platform/db/database.js';
-import { describeTiers, useTierDatabase } from '../support/tiers.js';
+import { startPostgres, type PostgresServer } from '../support/postgres-server.js';
+import { describeTiers } from '../support/tiers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -57,19 +58,24 @@ describe('custodian CLI: --help', () => {
 describeTiers('custodian CLI', (tier) => {
   let env: Record<string, string>;
   let dataDir: string | undefined;
-  // The postgres tier needs a database of its own; PGlite uses a data directory the CLI owns.
-  const db = tier === 'postgres' ? useTierDatabase('postgres') : undefined;
+  // The postgres tier needs a server of its own: `audit verify` seals entries only once every older transaction of
+  // the cluster has ended, which another suite's open transaction on the shared server would hold back. PGlite
+  // uses a data directory the CLI owns.
+  let own: PostgresServer | null = null;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     if (tier === 'pglite') {
       dataDir = mkdtempSync(join(tmpdir(), 'custodian-cli-'));
       env = { CUSTODIAN_DATA_DIR: dataDir };
     } else {
-      env = { DATABASE_URL: db!().url! };
+      own = await startPostgres();
+      if (!own) throw new Error('no PostgreSQL server binaries');
+      env = { DATABASE_URL: own.url };
     }
-  });
-  afterAll(() => {
+  }, 120_000);
+  afterAll(async () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await own?.stop();
   });
 
   /** Runs SQL against the tier's database from the test process (the CLI is not running). */
