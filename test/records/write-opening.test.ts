@@ -45,6 +45,8 @@ describeTiers('the opening read of a records write', (tier) => {
     const byName = await write(named.name, 'K', { first_name: 'Bo', last_name: 'Ng' });
     // The name of `named` is the id of the fixture's source: the same record again, unchanged.
     expect(byName.json()).toMatchObject({ outcome: 'unchanged', record: { sourceId: fx.sourceId } });
+    // Reading the source resolves the same way.
+    expect((await sys().request({ method: 'GET', url: `/api/v1/sources/${fx.sourceId}`, key: steward })).json()).toMatchObject({ id: fx.sourceId, name: fx.sourceName });
     // `named` is reachable by its own id, and then gets its own record.
     const own = await write(named.id, 'K', { first_name: 'Bo', last_name: 'Ng' });
     expect(own.json()).toMatchObject({ outcome: 'created', record: { sourceId: named.id } });

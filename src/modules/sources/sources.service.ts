@@ -93,12 +93,14 @@ export class SourcesService {
     });
   }
 
-  /** Finds a source by id or name within the actor's business areas. */
+  /** Finds a source by id or name within the actor's business areas (an id match wins over a name). */
   async resolve(actor: Actor, idOrName: string, ex?: Executor): Promise<SourceRow> {
     const [row] = await (ex ?? this.database.db)
       .select()
       .from(sources)
-      .where(sql`${sources.id} = ${idOrName} or ${sources.name} = ${idOrName}`);
+      .where(sql`${sources.id} = ${idOrName} or ${sources.name} = ${idOrName}`)
+      .orderBy(sql`${sources.id} = ${idOrName} desc`)
+      .limit(1);
     if (!row || !actor.inArea(row.businessAreaId)) throw AppError.notFound('Source', idOrName);
     return row;
   }
