@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Actor } from '../../src/platform/auth/actor.js';
-import { arrivalLockKeys, lockArrivalKeys } from '../../src/modules/stewardship/arrival-locks.js';
+import type { Tx } from '../../src/platform/db/database.js';
+import { arrivalLockKeys, lockArrivalKeysAndRead } from '../../src/modules/stewardship/arrival-locks.js';
 import { describeTiers } from '../support/tiers.js';
 import { setupSources, useGoldenSystem, type GoldenSystem } from './golden-system.js';
 
@@ -69,6 +70,7 @@ describeTiers('golden: concurrent writes of the same new person', (tier) => {
 
   it.runIf(tier === 'postgres')('the lock says whether it waited for another transaction (then the warm index catches up)', async () => {
     const db = s.database.db;
+    const lockArrivalKeys = async (tx: Tx, keys: string[]): Promise<boolean> => (await lockArrivalKeysAndRead(tx, keys, null)).waited;
     expect(await db.transaction((tx) => lockArrivalKeys(tx, ['k:b', 'k:a']))).toBe(false);
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));

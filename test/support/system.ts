@@ -5,7 +5,7 @@ import { migrateDatabase, openDatabase, type Database } from '../../src/platform
 import type { HttpApp } from '../../src/platform/http/types.js';
 import { buildApp, type AppOptions } from '../../src/server/app.js';
 import { createServices, type Services } from '../../src/server/services.js';
-import { startPostgres, type PostgresServer } from './postgres-server.js';
+import { useOwnPostgres } from './own-postgres.js';
 import { useTierDatabase, type TierName } from './tiers.js';
 
 /** Every table the app writes; reset truncates them all (drizzle's migration table lives in schema "drizzle"). */
@@ -77,24 +77,21 @@ export type SystemOptions<X> = { sessionTtlHours?: number; matchOnArrival?: bool
 
 /** Builds the whole system once per describe block on the given tier: database, services, HTTP app. */
 export function useSystem<X extends object = object>(tier: TierName, opts: SystemOptions<X> = {}): () => System & X {
-  const db = useTierDatabase(tier);
+  // Registered first, so its server starts before and stops after the system (after-hooks run in reverse).
+  const own = tier === 'postgres' && opts.ownPostgres ? useOwnPostgres({ poolSize: 4 }) : null;
+  const db = own ? null : useTierDatabase(tier);
   let sys: (System & X) | undefined;
   let extra: X | undefined;
-  let own: PostgresServer | null = null;
   beforeAll(async () => {
-    const t = db();
-    if (tier === 'postgres' && opts.ownPostgres) {
-      own = await startPostgres();
-      if (!own) throw new Error('no PostgreSQL server binaries');
-    }
-    const database = await openDatabase(tier === 'pglite' ? { pglite: t.pglite } : { databaseUrl: own?.url ?? t.url, poolSize: 4 });
-    await migrateDatabase(database);
+    const t = db?.();
+    const database = own ? own().database : await openDatabase(tier === 'pglite' ? { pglite: t!.pglite } : { databaseUrl: t!.url, poolSize: 4 });
+    if (!own) await migrateDatabase(database);
     const services = createServices(database, { sessionTtlHours: opts.sessionTtlHours ?? 12 }, { matchOnArrival: opts.matchOnArrival ?? false });
     const app = await buildApp(services, { logLevel: 'silent', exclude: opts.extend?.exclude ?? [] });
     extra = opts.extend ? await opts.extend.setup(services, app) : ({} as X);
     await app.ready();
     const exec = async (text: string): Promise<void> => {
-      if (t.pglite) await t.pglite.exec(text);
+      if (t?.pglite) await t.pglite.exec(text);
       else await database.raw(text);
     };
     let keySeq = 0;
@@ -131,18 +128,13 @@ export function useSystem<X extends object = object>(tier: TierName, opts: Syste
     };
   }, 120_000);
   afterAll(async () => {
-    if (!sys) {
-      await own?.stop();
-      return;
-    }
+    if (!sys) return;
     // Arrival matching may still be working in the background; it must finish before its database goes.
     await sys.services.stewardship.drain();
     if (opts.extend?.teardown && extra) await opts.extend.teardown(extra);
     await sys.app.close();
-    // A PGlite instance is owned (and closed) by the tier database; a pool is ours.
-    if (tier === 'postgres') await sys.database.close();
-    await own?.stop();
-    own = null;
+    // A PGlite instance is owned (and closed) by the tier database, an own server's pool by useOwnPostgres; a pool is ours.
+    if (tier === 'postgres' && !own) await sys.database.close();
     sys = undefined;
     extra = undefined;
   });

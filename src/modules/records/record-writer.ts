@@ -5,7 +5,7 @@ import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Executor, Tx } from '../../platform/db/database.js';
 import { preparedRows, rows } from '../../platform/db/database.js';
 import type { DomainEvent } from '../../platform/events/outbox.js';
-import { emitEvents, insertEvents } from '../../platform/events/outbox.js';
+import { insertEvents } from '../../platform/events/outbox.js';
 import { newId } from '../../platform/ids.js';
 import type { AuditInput, AuditService } from '../audit/index.js';
 import type { Assessment } from '../quality/assess.js';
@@ -94,7 +94,7 @@ export type WrittenRecord = { id: string; key: string; version: number; values: 
 /**
  * Strategy the golden module plugs into the writer, inside the write transaction:
  * `assign` returns record id → existing customer id for the new records that match one (others get a new customer);
- * `afterWrite` runs once the batch's rows exist (golden values) and may return more events.
+ * `afterWrite` runs once the batch's rows exist (golden values).
  */
 export type CustomerAssigner = {
   assign(tx: Tx, ctx: WriteContext, records: AssignableRecord[]): Promise<Map<string, string>>;
@@ -121,7 +121,7 @@ export type CustomerAssigner = {
    * something written.
    */
   inWrite?(tx: Tx, ctx: WriteContext): WriteParts;
-  afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[], goldenStored?: ReadonlySet<string>): Promise<DomainEvent[]>;
+  afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[], goldenStored?: ReadonlySet<string>): Promise<void>;
   /** The same strategy without matching (bulk loads): every new record keeps its new customer, whose derived state still follows. */
   withoutMatching?(): CustomerAssigner;
 };
@@ -384,8 +384,7 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
       select now() as now`);
     now = stamp!.now;
     await refreshUniqueClaims(tx, ctx, valid);
-    const more = ctx.customerAssigner && written.length > 0 ? await ctx.customerAssigner.afterWrite(tx, ctx, written, new Set(goldens.keys())) : [];
-    await emitEvents(tx, more);
+    if (ctx.customerAssigner && written.length > 0) await ctx.customerAssigner.afterWrite(tx, ctx, written, new Set(goldens.keys()));
   }
   return { planned, now };
 }

@@ -4,14 +4,13 @@ import type { Tx } from '../../platform/db/database.js';
 import { preparedRows } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors/app-error.js';
 import { refuseRestrictedKeys } from '../dsr/restriction-guard.js';
-import type { QualityRules } from '../quality/rules.js';
 import { parseRuleOverrides } from '../quality/rules.js';
 import type { SourceRow, SourcesService } from '../sources/index.js';
-import type { StoredRecordRow } from './record-writer.js';
+import type { ReadAhead, StoredRecordRow } from './record-writer.js';
 import { RECORD_COLUMNS } from './record-writer.js';
 
 /** What a records write reads before it writes (see openWrite); `existing` and `ruleOverrides` go to writeRecords. */
-export type OpenedWrite = { source: SourceRow; schemaVersion: number; existing: StoredRecordRow[]; ruleOverrides: QualityRules | null };
+export type OpenedWrite = ReadAhead & { source: SourceRow; schemaVersion: number };
 
 type OpeningRow = StoredRecordRow & { source: Record<string, unknown> | null; head: number | null; rule_overrides: unknown; restricted_customer: string | null };
 

@@ -1,7 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../platform/db/database.js';
-import { preparedRows, rows } from '../../platform/db/database.js';
+import { preparedRows } from '../../platform/db/database.js';
 import type { RoleMapping } from '../matching/engine/index.js';
 
 const norm = (v: unknown): string => (typeof v === 'string' ? v.normalize('NFKD').toLowerCase().replace(/[^\p{L}\p{N}@.]+/gu, '') : typeof v === 'number' ? String(v) : '');
@@ -35,23 +35,16 @@ export function arrivalLockKeys(schemaId: string, roles: RoleMapping, values: Re
 
 /**
  * Serialises match on arrival per lock key: transaction-level advisory locks, taken in one sorted
- * statement so concurrent batches cannot deadlock on each other. Returns whether any key was held by
+ * statement so concurrent batches cannot deadlock on each other. Answers whether any key was held by
  * another transaction (it waited for it): only then can that writer's records be missing from the index.
  * Each key is tried first, so a wait is known for certain rather than guessed from the statement's time,
  * which on a busy server exceeds any threshold without a wait.
- */
-export async function lockArrivalKeys(tx: Tx, keys: string[]): Promise<boolean> {
-  return (await lockArrivalKeysAndRead<{ id: string }>(tx, keys, null)).waited;
-}
-
-/**
- * `lockArrivalKeys` and a read (rows with a non-null `id`) in one statement: one round trip instead of two.
- * The read sees the database as it was when the statement began, before any wait for a lock: a caller whose
- * lock waited reads again.
+ * The same statement runs `read` (rows with a non-null `id`), one round trip instead of two. The read sees the
+ * database as it was when the statement began, before any wait for a lock: a caller whose lock waited reads again.
  */
 export async function lockArrivalKeysAndRead<T extends { id: string }>(tx: Tx, keys: string[], read: SQL | null): Promise<{ waited: boolean; rows: T[] }> {
   const sorted = [...new Set(keys)].sort();
-  if (sorted.length === 0) return { waited: false, rows: read ? await rows<T>(tx, read) : [] };
+  if (sorted.length === 0) return { waited: false, rows: read ? await preparedRows<T>(tx, read) : [] };
   // CASE fixes the order: the blocking lock is taken only after the try failed.
   const locks = sql`select case when pg_try_advisory_xact_lock(hashtextextended(k, 0)) then true else pg_advisory_xact_lock(hashtextextended(k, 0))::text is null end as free
       from unnest(${sql.param(sorted)}::text[]) as k order by k`;
