@@ -10,7 +10,7 @@ import { useTierDatabase, type TierName } from '../support/tiers.js';
 import type { Res } from '../support/system.js';
 
 const TABLES = [
-  'audit_log', 'events', 'customer_search_terms', 'record_unique_values', 'source_record_versions', 'source_records', 'customers', 'sources',
+  'audit_log', 'events', 'customer_search_terms', 'search_term_backlog', 'record_unique_values', 'source_record_versions', 'source_records', 'customers', 'sources',
   'schema_versions', 'schemas', 'sessions', 'api_keys', 'users', 'business_areas', 'golden_settings', 'golden_pins', 'customer_merges',
   'not_duplicate_pairs', 'review_tasks', 'match_labels', 'match_models', 'rematch_jobs', 'webhook_attempts', 'webhook_deliveries', 'webhook_subscriptions',
 ];

@@ -10,7 +10,7 @@ import { describeTiers, useTierDatabase } from '../support/tiers.js';
 
 type TermRow = { source_key: string; customer_id: string; kind: string; term: string; ctid: string };
 
-// An update whose search terms did not change keeps its term rows (record-writer.ts → refreshSearchTerms);
+// An update whose search terms did not change keeps its term rows (search-indexer.ts → planSearchTerms);
 // every other update replaces them: what is stored must always be exactly the terms of the current values.
 describeTiers('search terms of updated records', (tier) => {
   const db = useTierDatabase(tier);
@@ -35,12 +35,14 @@ describeTiers('search terms of updated records', (tier) => {
       const source = await services.sources.create(actor, { name: 'crm', schema: 'people', systemType: 'crm' });
       const ctx: WriteContext = await services.records.writeContext(await services.sources.resolve(actor, source.id));
       const write = (batch: IncomingRecord[]) => database.db.transaction((tx) => writeRecordBatch(tx, services.audit, actor, ctx, batch));
-      const terms = async (): Promise<TermRow[]> =>
-        database.raw<TermRow>(
+      const terms = async (): Promise<TermRow[]> => {
+        await services.records.searchIndex.catchUp();
+        return database.raw<TermRow>(
           `select r.source_key, t.customer_id, t.kind, t.term, t.ctid::text as ctid from customer_search_terms t join source_records r on r.id = t.record_id
            where r.source_id = $1 order by r.source_key, t.kind, t.term, t.ctid`,
           [source.id],
         );
+      };
       const a = { first_name: 'Ann', last_name: 'Lee', email: 'Ann@Example.com', phone: '07911 123456', member_no: 'M-1', card_no: 'M-1', city: 'Leeds' };
       const b = { first_name: 'Bob', email: 'bob@example.com', city: 'York' };
       const c = { first_name: 'Cy', email: 'cy@example.com' };

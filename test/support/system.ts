@@ -13,6 +13,7 @@ const TABLES = [
   'audit_log',
   'events',
   'customer_search_terms',
+  'search_term_backlog',
   'record_unique_values',
   'source_record_versions',
   'source_records',

@@ -36,6 +36,7 @@ export function registerServeCommand(program: Command): void {
         // PGlite has no autovacuum: keep the planner's statistics current as API writes add up.
         const statistics = startStatisticsRefresh(services.database, { onError: (err: unknown) => app.log.error({ err }, 'statistics refresh failed') });
         const goldenJobs = startGoldenBackground(services.database, { onError: (err: unknown) => app.log.error({ err }, 'webhook delivery failed') });
+        services.records.searchIndex.start({ onError: (err: unknown) => app.log.error({ err }, 'search indexing failed') });
         const consentJobs = startConsentJobs(services.consent, { onError: (err: unknown) => app.log.error({ err }, 'consent jobs failed') });
         await app.listen({ port: config.port, host: config.host });
         const addr = app.server.address();
@@ -59,6 +60,7 @@ export function registerServeCommand(program: Command): void {
           statistics.stop();
           await consentJobs.stop();
           await goldenJobs.stop();
+          await services.records.searchIndex.stop();
           await app.close();
           await services.audit.seal().catch(() => undefined);
           await services.database.close();

@@ -39,3 +39,11 @@ export const customerSearchTerms = pgTable(
     index('cst_email_local_trgm_idx').using('gin', sql`split_part(${t.term}, '@', 1) gin_trgm_ops`).where(sql`${t.kind} = 'email'`),
   ],
 );
+
+// Records whose search terms are due: a write queues its records here in its own transaction and the search
+// indexer (records/search-indexer.ts) replaces their terms afterwards, off the write's path; a search first
+// catches up. No index: it is read whole (a few hundred rows at most) and emptied as it is read.
+export const searchTermBacklog = pgTable('search_term_backlog', {
+  recordId: text('record_id').notNull(),
+  queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+});

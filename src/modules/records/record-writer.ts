@@ -82,6 +82,12 @@ export type WriteContext = {
   verifiedBy?: VerifiedBy;
   /** Match on arrival (golden module): which customer a new valid record joins; without it each gets a new customer. */
   customerAssigner?: CustomerAssigner;
+  /**
+   * 'queued' (API writes): the valid records go to the search backlog and the search indexer writes their terms
+   * after the commit (search-indexer.ts); default 'inline': the terms are written with the records (imports and
+   * the other bulk or rare paths, so a search never waits on a large backlog).
+   */
+  searchTerms?: 'inline' | 'queued';
 };
 
 /** A new valid record the assigner is asked about, and a written record it is told about. */
@@ -304,12 +310,16 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
   let now: Date | string | null = null;
   if (changed.length > 0) {
     const valid = changed.filter((p) => p.status === 'valid');
-    const terms = await planSearchTerms(
-      tx,
-      valid.map((p) => ({ id: p.id, customerId: p.customerId!, existed: !!p.existing, terms: searchTermsOf(ctx.definition, p.values!, p.incoming.key) })),
-    );
-    // New and updated customers, search terms and events go with the records in one statement, as data-modifying
-    // CTEs (no foreign keys between them): one round trip and one plan each less, which is most of a lone write.
+    const queued = ctx.searchTerms === 'queued';
+    const terms = queued
+      ? null
+      : await planSearchTerms(
+          tx,
+          valid.map((p) => ({ id: p.id, customerId: p.customerId!, existed: !!p.existing, terms: searchTermsOf(ctx.definition, p.values!, p.incoming.key) })),
+        );
+    // New and updated customers, search terms (or the search backlog), audit entries and events go with the records
+    // in one statement, as data-modifying CTEs (no foreign keys between them): one round trip and one plan each
+    // less, which is most of a lone write.
     const newCustomers = changed.filter((p) => p.newCustomer);
     const written: WrittenRecord[] = valid.map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values ?? {}, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
     const goldens = newCustomers.length > 0 && ctx.customerAssigner?.goldenAtCreation ? await ctx.customerAssigner.goldenAtCreation(tx, ctx, written) : new Map<string, Record<string, unknown>>();
@@ -317,7 +327,7 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     const audited = audit.insertOf(actor, changed.map((p) => auditEntry(p)));
     const parts: WriteParts = ctx.customerAssigner?.inWrite && written.length > 0 ? ctx.customerAssigner.inWrite(tx, ctx) : { ctes: [], events: null };
     const alongside: SQL[] = [
-      ...termStatements(terms),
+      ...(terms ? termStatements(terms) : valid.length > 0 ? [sql`insert into search_term_backlog (record_id) select unnest(${sql.param(valid.map((p) => p.id))}::text[])`] : []),
       ...(events.length > 0 || parts.events ? [insertEvents(events, parts.events ?? undefined)] : []),
       ...(audited ? [audited] : []),
     ];

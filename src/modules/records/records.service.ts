@@ -17,6 +17,7 @@ import { compileSchema, validateCompiled } from '../schemas/index.js';
 import type { SourceRow, SourcesService } from '../sources/index.js';
 import type { IncomingRecord, StoredRecordRow, WriteContext } from './record-writer.js';
 import { writeRecords } from './record-writer.js';
+import { SearchIndexer } from './search-indexer.js';
 import { WriteCoalescer } from './write-coalescer.js';
 import { openWrite } from './write-opening.js';
 import { maskObject, privacyMap, toRecordView } from './record-view.js';
@@ -30,13 +31,17 @@ export type SchemaFailure = { recordId: string; sourceId: string; sourceKey: str
 /** Source records: validated writes with full version history, quarantine of rejected records, reads. */
 export class RecordsService {
   private readonly compiledByRegion = new Map<string, CompiledSchema>();
+  /** Keeps customer search terms in step with the records written (search-indexer.ts). */
+  readonly searchIndex: SearchIndexer;
 
   constructor(
     private readonly database: Database,
     private readonly audit: AuditService,
     private readonly schemas: SchemasService,
     private readonly sources: SourcesService,
-  ) {}
+  ) {
+    this.searchIndex = new SearchIndexer(database, schemas);
+  }
 
   /** Creates or updates one record by (source, key). */
   async write(actor: Actor, input: unknown): Promise<WriteResult> {
@@ -81,8 +86,9 @@ export class RecordsService {
     const { results, definition, source } = await this.database.db.transaction(async (tx) => {
       const opened = await openWrite(tx, this.sources, actor, sourceRef, [...seen]);
       const ctx = await this.writeContext(opened.source, tx, opened.schemaVersion);
-      return { results: await writeRecords(tx, this.audit, actor, ctx, batch, opened), definition: ctx.definition, source: opened.source };
+      return { results: await writeRecords(tx, this.audit, actor, { ...ctx, searchTerms: 'queued' }, batch, opened), definition: ctx.definition, source: opened.source };
     });
+    this.searchIndex.kick();
     // Masked with the version the records were written with (no second read of the schema's head).
     const privacy = privacyMap(definition);
     return results.map((r) => ({ outcome: r.outcome, record: toRecordView(actor, r.row, privacy, new Set(), source.name) }));
