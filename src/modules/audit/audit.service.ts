@@ -98,18 +98,27 @@ export class AuditService {
    */
   insertOf(actor: Actor, inputs: AuditInput[]): SQL | null {
     if (inputs.length === 0) return null;
-    const ids = inputs.map(() => newId('audit'));
-    const payloads = inputs.map((i) => JSON.stringify(i.payload ?? null));
-    const digests = inputs.map((i) => payloadDigest(i.payload ?? null));
+    // One JSON document (unpacked by jsonb_to_recordset) rather than a text[] per column: payloads are JSON, and
+    // as array elements both pg's encoder and array_in escape and unescape every quote in them.
+    const doc = JSON.stringify(
+      inputs.map((i) => ({
+        id: newId('audit'),
+        action: i.action,
+        entity_type: i.entityType,
+        entity_id: i.entityId ?? null,
+        payload: i.payload ?? null,
+        digest: payloadDigest(i.payload ?? null),
+        request_id: i.request ? i.request.requestId : actor.requestId,
+        ip: i.request ? i.request.ip : actor.ip,
+      })),
+    );
+    // A JSON null payload comes out of jsonb_to_recordset as SQL NULL, which means "redacted": kept as JSON null.
     return sql`
       insert into audit_log (id, actor_type, actor_id, action, entity_type, entity_id, request_id, ip, payload, payload_digest, txid)
       select u.id, ${actor.type}, ${actor.id ?? actor.name}, u.action, u.entity_type, u.entity_id, u.request_id, u.ip,
-             u.payload::jsonb, u.digest, pg_current_xact_id()::text
-      from unnest(${sql.param(ids)}::text[], ${sql.param(inputs.map((i) => i.action))}::text[], ${sql.param(inputs.map((i) => i.entityType))}::text[],
-                  ${sql.param(inputs.map((i) => i.entityId ?? null))}::text[], ${sql.param(payloads)}::text[], ${sql.param(digests)}::text[],
-                  ${sql.param(inputs.map((i) => (i.request ? i.request.requestId : actor.requestId)))}::text[],
-                  ${sql.param(inputs.map((i) => (i.request ? i.request.ip : actor.ip)))}::text[])
-           as u(id, action, entity_type, entity_id, payload, digest, request_id, ip)`;
+             coalesce(u.payload, 'null'::jsonb), u.digest, pg_current_xact_id()::text
+      from jsonb_to_recordset(${doc}::jsonb)
+           as u(id text, action text, entity_type text, entity_id text, payload jsonb, digest text, request_id text, ip text)`;
   }
 
   /**
