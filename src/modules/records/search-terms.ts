@@ -83,9 +83,11 @@ export async function planSearchTerms(tx: Tx, records: RecordTerms[]): Promise<T
       stored.set(t.record_id, list);
     }
   }
-  const stale = new Set(updated.filter((r) => !sameTerms(stored.get(r.id) ?? [], r)).map((r) => r.id));
-  const rewritten = records.filter((r) => !r.existed || stale.has(r.id));
-  return { stale: [...stale], rows: rewritten.flatMap((r) => r.terms.map((t) => ({ recordId: r.id, customerId: r.customerId, ...t }))) };
+  const differ = new Set(updated.filter((r) => !sameTerms(stored.get(r.id) ?? [], r)).map((r) => r.id));
+  const rewritten = records.filter((r) => !r.existed || differ.has(r.id));
+  // Only records with stored terms have any to delete (most records the indexer takes are new).
+  const stale = [...differ].filter((id) => stored.has(id));
+  return { stale, rows: rewritten.flatMap((r) => r.terms.map((t) => ({ recordId: r.id, customerId: r.customerId, ...t }))) };
 }
 
 /**
