@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const customers = pgTable(
   'customers',
@@ -42,8 +42,10 @@ export const customerSearchTerms = pgTable(
 
 // Records whose search terms are due: a write queues its records here in its own transaction and the search
 // indexer (records/search-indexer.ts) replaces their terms afterwards, off the write's path; a search first
-// catches up. No index: it is read whole (a few hundred rows at most) and emptied as it is read.
+// catches up. The identity key is its only index (appends at its right edge), and what logical replication
+// needs to publish the indexer's deletes.
 export const searchTermBacklog = pgTable('search_term_backlog', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
   recordId: text('record_id').notNull(),
   queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
 });

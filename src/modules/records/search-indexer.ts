@@ -11,6 +11,7 @@ import type { SchemasService } from '../schemas/index.js';
 import { planSearchTerms, searchTermsOf, termStatements, type RecordTerms } from './search-terms.js';
 
 const PASS_LIMIT = 500;
+const KICK_DELAY_MS = 50;
 
 type Locked = {
   id: string;
@@ -29,6 +30,7 @@ export class SearchIndexer {
   private current: Promise<void> = Promise.resolve();
   private queued: Promise<void> | null = null;
   private background: { timer: NodeJS.Timeout; onError: (err: unknown) => void } | null = null;
+  private soon: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly database: Database,
@@ -50,25 +52,36 @@ export class SearchIndexer {
     return next;
   }
 
-  /** After a write committed: index its records soon, when background indexing runs (`start`). */
+  /**
+   * After a write committed: index its records soon (within KICK_DELAY_MS), when background indexing runs
+   * (`start`). The delay gathers the writes of a busy moment into one pass: a pass costs six round trips
+   * whatever it takes, and nothing waits for it (a search catches up by itself).
+   */
   kick(): void {
+    if (!this.background || this.soon || this.queued) return;
+    this.soon = setTimeout(() => this.runNow(), KICK_DELAY_MS);
+  }
+
+  private runNow(): void {
+    this.soon = null;
     if (!this.background || this.queued) return;
-    const { onError } = this.background;
-    this.catchUp().catch(onError);
+    this.catchUp().catch(this.background.onError);
   }
 
   /** Background indexing: after each write (`kick`) and every `everyMs`, for records queued by other processes. */
   start(opts: { everyMs?: number; onError: (err: unknown) => void }): void {
     if (this.background) return;
-    const timer = setInterval(() => this.kick(), opts.everyMs ?? 1_000);
+    const timer = setInterval(() => this.runNow(), opts.everyMs ?? 1_000);
     timer.unref();
     this.background = { timer, onError: opts.onError };
-    this.kick();
+    this.runNow();
   }
 
   /** Stops background indexing and waits for a pass in progress. */
   async stop(): Promise<void> {
     if (this.background) clearInterval(this.background.timer);
+    if (this.soon) clearTimeout(this.soon);
+    this.soon = null;
     this.background = null;
     await this.current;
   }
@@ -83,7 +96,7 @@ export class SearchIndexer {
       tx,
       sql`with taken as (
             delete from search_term_backlog b
-            where b.ctid = any(array(select q.ctid from search_term_backlog q limit ${PASS_LIMIT} for update skip locked))
+            where b.seq = any(array(select q.seq from search_term_backlog q order by q.seq limit ${PASS_LIMIT} for update skip locked))
             returning b.record_id)
           select record_id from taken`,
     );
