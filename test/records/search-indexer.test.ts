@@ -129,20 +129,73 @@ describeTiers('search indexer', (tier) => {
     }
   });
 
-  it.runIf(tier === 'postgres')('skips a record another transaction holds, and indexes it once released', async () => {
+  it('an erasure or anonymisation while a record is queued leaves no terms; 600 queued records in one catch-up', async () => {
+    const erased = await write('k10', { first_name: 'Jo', email: 'jo@example.com' });
+    const anon = await write('k11', { first_name: 'Kim', email: 'kim@example.com' });
+    await services.consent.dsr.erase(actor, erased.record.customerId!, { legalBasis: 'GDPR art. 17', mode: 'erase' });
+    await services.consent.dsr.erase(actor, anon.record.customerId!, { legalBasis: 'GDPR art. 17', mode: 'anonymise' });
+    const batch = Array.from({ length: 600 }, (_, i) => ({ key: `bulk${i}`, values: { first_name: `Bulk${i}` } }));
+    await services.records.writeBatch(actor, { source: sourceId, records: batch });
+    expect((await backlog()).length).toBe(602);
+    await services.records.searchIndex.catchUp();
+    expect(await termsOf(erased.record.id)).toEqual([]);
+    expect(await termsOf(anon.record.id)).toEqual([]);
+    const [bulk] = await database.raw<{ n: number }>(`select count(*)::int as n from customer_search_terms where term like 'bulk%'`);
+    expect(bulk!.n).toBe(1200);
+    expect(await backlog()).toEqual([]);
+  });
+
+  it('a rejected update under a newer schema version keeps the terms of the values it kept', async () => {
+    const w = await write('k12', { first_name: 'Lou', phone: '07911 123456' });
+    expect(w.outcome).toBe('created');
+    // Version 2 no longer has a phone attribute; the update fails it (first_name missing) and keeps version 1's values.
+    await services.schemas.update(actor, 'people', {
+      definition: { defaultRegion: 'GB', attributes: [{ name: 'first_name', type: 'text', required: true }, { name: 'mobile', type: 'phone' }] },
+    });
+    const rejected = await write('k12', { mobile: '07911 000000' });
+    expect(rejected.outcome).toBe('rejected');
+    await services.records.searchIndex.catchUp();
+    expect((await termsOf(w.record.id)).map((t) => [t.kind, t.term])).toEqual([['key', 'k12'], ['name', 'lou'], ['phone', '447911123456']]);
+  });
+
+  it('a failing pass fails its catch-up only; searches still answer and the next catch-up indexes', async () => {
+    const w = await write('k13', { first_name: 'Max' });
+    const schemas = services.schemas as unknown as { loadVersion: (...a: unknown[]) => Promise<unknown> };
+    const original = schemas.loadVersion;
+    const cache = (services.schemas as unknown as { versionCache: Map<string, unknown> }).versionCache;
+    const saved = new Map(cache);
+    cache.clear();
+    schemas.loadVersion = () => Promise.reject(new Error('schema store down'));
+    try {
+      await expect(services.records.searchIndex.catchUp()).rejects.toThrow('schema store down');
+      const found = await services.customers.list(actor, customerListQuery.parse({ q: 'k13', fuzzy: 'false' }));
+      expect(found.items).toEqual([]);
+    } finally {
+      schemas.loadVersion = original;
+      for (const [k, v] of saved) cache.set(k, v);
+    }
+    const found = await services.customers.list(actor, customerListQuery.parse({ q: 'k13', fuzzy: 'false' }));
+    expect(found.items.map((i) => i.id)).toEqual([w.record.customerId]);
+  });
+
+  it.runIf(tier === 'postgres')('waits for a record another transaction holds, without holding a lock itself', async () => {
     const w = await write('k9', { first_name: 'Ida' });
     const other = new pg.Client({ connectionString: db().url });
     await other.connect();
     try {
       await other.query('begin');
       await other.query('select 1 from source_records where id = $1 for update', [w.record.id]);
-      // Does not wait for the lock: the record goes back to the backlog.
-      await services.records.searchIndex.catchUp();
+      let done = false;
+      const caught = services.records.searchIndex.catchUp().then(() => (done = true));
+      await new Promise((r) => setTimeout(r, 300));
+      // Still waiting (the record went back to the queue), and the holder can still change the record: the
+      // indexer holds nothing while it waits.
+      expect(done).toBe(false);
       expect(await termsOf(w.record.id)).toEqual([]);
-      expect(await backlog()).toEqual([w.record.id]);
+      await other.query(`update source_records set "values" = '{"first_name": "Ina"}'::jsonb where id = $1`, [w.record.id]);
       await other.query('commit');
-      await services.records.searchIndex.catchUp();
-      expect((await termsOf(w.record.id)).map((t) => t.term)).toEqual(['k9', 'ida']);
+      await caught;
+      expect((await termsOf(w.record.id)).map((t) => t.term)).toEqual(['k9', 'ina']);
       expect(await backlog()).toEqual([]);
     } finally {
       await other.end();

@@ -60,8 +60,9 @@ export function registerServeCommand(program: Command): void {
           statistics.stop();
           await consentJobs.stop();
           await goldenJobs.stop();
-          await services.records.searchIndex.stop();
           await app.close();
+          // After the last request: what it wrote is indexed now or at the next start.
+          await services.records.searchIndex.stop();
           await services.audit.seal().catch(() => undefined);
           await services.database.close();
           process.exit(0);

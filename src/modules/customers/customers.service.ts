@@ -99,9 +99,10 @@ export class CustomersService {
       const page = list.slice(0, q.limit);
       return { items: page.map((r) => summary(r)), nextCursor: list.length > q.limit ? page[page.length - 1]!.id : null };
     }
-    // Search terms follow writes through a backlog: catch up first, so every write committed before this search
-    // is found (records/search-indexer.ts).
-    await this.records.searchIndex.catchUp();
+    // Search terms follow API writes through a backlog: catch up first, so every write committed before this
+    // search is found (records/search-indexer.ts). Should indexing fail, the search still answers from the terms
+    // indexed so far; background indexing logs the failure.
+    await this.records.searchIndex.catchUp().catch(() => undefined);
     const offset = decodeOffset(q.cursor);
     const idPlans = plans.filter((p) => p.kind === 'id');
     const unions = plans.filter((p) => p.kind !== 'id').map(planSql);

@@ -1,34 +1,41 @@
-// Customer search terms are kept off the write's path: a write queues its records in search_term_backlog (in
-// its own transaction, so nothing queued is lost) and this indexer replaces their terms afterwards. Maintaining
+// Customer search terms are kept off the API write's path: the write queues its records in search_term_backlog
+// (in its own transaction, so nothing queued is lost) and this indexer replaces their terms afterwards. Maintaining
 // the terms' indexes (a B-tree and three trigram GIN indexes over every record's name, e-mail and phone) was a
 // third of PostgreSQL's work per API write, all of it in the time 32 callers wait on one batch; here it runs
-// while the server prepares the next batch. A search first catches up, so it sees every write committed
-// before it began.
+// while the server answers them and prepares the next batch. A search first catches up, so it sees every write
+// committed before it began (a record some transaction holds for over 5 s excepted: it is indexed after).
 import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import type { SchemasService } from '../schemas/index.js';
-import { planSearchTerms, searchTermsOf, termStatements, type RecordTerms } from './search-terms.js';
+import { diffSearchTerms, searchTermsOf, termKey, termStatements, type RecordTerms } from './search-terms.js';
 
 const PASS_LIMIT = 500;
+// A pass whose records were all held by other transactions waits this long (doubling) before it tries again.
+const BUSY_WAIT_MS = [2, 5, 10, 20, 50];
+const MAX_BUSY_WAIT_MS = 5_000;
+// PGlite has no autovacuum: the queue's dead rows are vacuumed after this many passes.
+const PGLITE_VACUUM_EVERY = 200;
 
 type Locked = {
   id: string;
+  seq: number;
   present: boolean;
   locked: boolean;
   customer_id: string | null;
-  schema_id: string | null;
-  schema_version: number | null;
   source_key: string | null;
   values: Record<string, unknown> | null;
-  live: boolean | null;
 };
+
+type Fresh = { id: string; live: boolean; schema_id: string | null; terms_version: number | null; stored: [string, string, string][] | null };
 
 /** Replaces the search terms of queued records from their current state; see the file comment. */
 export class SearchIndexer {
   private current: Promise<void> = Promise.resolve();
   private queued: Promise<void> | null = null;
   private background: { timer: NodeJS.Timeout; onError: (err: unknown) => void } | null = null;
+  private stopping = false;
+  private passes = 0;
 
   constructor(
     private readonly database: Database,
@@ -37,7 +44,8 @@ export class SearchIndexer {
 
   /**
    * Resolves once every record queued before the call has its terms: a catch-up that starts after the call
-   * (callers arriving while one waits to start share it) and runs until the backlog is empty.
+   * (callers arriving while one waits to start share it) and runs until no entry queued before it started is
+   * left. A record another transaction holds is retried until that transaction ends.
    */
   catchUp(): Promise<void> {
     if (this.queued) return this.queued;
@@ -63,73 +71,123 @@ export class SearchIndexer {
   /** Background indexing: after each write (`kick`) and every `everyMs`, for records queued by other processes. */
   start(opts: { everyMs?: number; onError: (err: unknown) => void }): void {
     if (this.background) return;
+    this.stopping = false;
     const timer = setInterval(() => this.kick(), opts.everyMs ?? 1_000);
     timer.unref();
     this.background = { timer, onError: opts.onError };
     this.kick();
   }
 
-  /** Stops background indexing and waits for a pass in progress. */
+  /** Stops background indexing after the pass in progress (entries left stay queued for the next start). */
   async stop(): Promise<void> {
     if (this.background) clearInterval(this.background.timer);
     this.background = null;
+    this.stopping = true;
     await this.current;
+    this.stopping = false;
   }
 
   private async drain(): Promise<void> {
-    // A search mostly finds the backlog empty: one read then, not a writing transaction.
-    if ((await rows(this.database.db, sql`select 1 as queued from search_term_backlog limit 1`)).length === 0) return;
-    while ((await this.database.db.transaction((tx) => this.pass(tx))) === PASS_LIMIT);
+    // The entries to finish: those queued before now. Later ones belong to later catch-ups, so a steady stream
+    // of writes cannot keep this one going. A search mostly finds the queue empty: one read then.
+    const [head] = await rows<{ last: string | number | null }>(this.database.db, sql`select max(seq) as last from search_term_backlog`);
+    if (head?.last === null || head?.last === undefined) return;
+    const upTo = Number(head.last);
+    let busy = 0;
+    const since = Date.now();
+    while (!this.stopping) {
+      const { taken, indexed } = await this.database.db.transaction((tx) => this.pass(tx, upTo));
+      await this.vacuumNow();
+      if (taken === 0) {
+        // Nothing to take: done, unless another process's pass holds entries of ours (wait for it to end).
+        const [left] = await rows<{ left: boolean }>(this.database.db, sql`select exists (select 1 from search_term_backlog where seq <= ${upTo}) as left`);
+        if (!left?.left) return;
+      }
+      if (indexed > 0) busy = 0;
+      // A record held longer than this (a transaction left open) stays queued for a later pass; the search goes on.
+      else if (Date.now() - since > MAX_BUSY_WAIT_MS) return;
+      else await new Promise((r) => setTimeout(r, BUSY_WAIT_MS[Math.min(busy++, BUSY_WAIT_MS.length - 1)]));
+    }
   }
 
-  /** One transaction: takes up to PASS_LIMIT queued entries and replaces those records' terms; returns how many it took. */
-  private async pass(tx: Tx): Promise<number> {
-    const taken = await rows<{ record_id: string }>(
+  private async vacuumNow(): Promise<void> {
+    if (this.database.kind !== 'pglite' || ++this.passes % PGLITE_VACUUM_EVERY !== 0) return;
+    await this.database.raw('vacuum search_term_backlog');
+  }
+
+  /**
+   * One transaction: takes up to PASS_LIMIT entries queued up to `upTo` and replaces those records' terms.
+   * Records another transaction holds go back to the queue under their own sequence number.
+   */
+  private async pass(tx: Tx, upTo: number): Promise<{ taken: number; indexed: number }> {
+    const taken = await rows<{ seq: string | number; record_id: string }>(
       tx,
-      sql`with taken as (
-            delete from search_term_backlog b
-            where b.seq = any(array(select q.seq from search_term_backlog q order by q.seq limit ${PASS_LIMIT} for update skip locked))
-            returning b.record_id)
-          select record_id from taken`,
+      sql`delete from search_term_backlog b
+          where b.seq = any(array(select q.seq from search_term_backlog q where q.seq <= ${upTo} order by q.seq limit ${PASS_LIMIT} for update skip locked))
+          returning b.seq, b.record_id`,
     );
-    if (taken.length === 0) return 0;
-    const ids = [...new Set(taken.map((t) => t.record_id))];
-    // Locked like a writer locks them (so no writer changes them before this commits), without waiting: a record
-    // another transaction holds goes back to the backlog for a later pass, and no lock order can deadlock.
+    if (taken.length === 0) return { taken: 0, indexed: 0 };
+    // The oldest entry of each record (its place in the queue should it go back).
+    const firstSeq = new Map<string, number>();
+    for (const t of taken) {
+      const seq = Number(t.seq);
+      if (!firstSeq.has(t.record_id) || seq < firstSeq.get(t.record_id)!) firstSeq.set(t.record_id, seq);
+    }
+    const ids = [...firstSeq.keys()];
+    // Locked like writers lock them (so none changes them before this commits), without waiting: a record another
+    // transaction holds goes back to the queue, and no lock order can deadlock.
     const found = await rows<Locked>(
       tx,
       sql`select u.id, exists (select 1 from source_records x where x.id = u.id) as present, l.id is not null as locked,
-                 l.customer_id, l.schema_id, l.schema_version, l.source_key, l."values", l.live
+                 l.customer_id, l.source_key, l."values"
           from unnest(${sql.param(ids)}::text[]) as u(id)
           left join lateral (
-            select r.id, r.customer_id, r.schema_id, r.schema_version, r.source_key, r."values",
-                   -- The terms of the record's values as stored: a rejected update keeps its last valid values;
-                   -- deleted records and erased customers have none.
-                   r.status <> 'deleted' and r."values" is not null and r.customer_id is not null
-                     and exists (select 1 from customers c where c.id = r.customer_id and c.status <> 'deleted') as live
-            from source_records r where r.id = u.id
+            select r.id, r.customer_id, r.source_key, r."values" from source_records r where r.id = u.id
             for no key update of r skip locked) l on true
           order by u.id`,
     );
-    const busy = found.filter((f) => f.present && !f.locked).map((f) => f.id);
+    // Read after the locks, in a snapshot of its own: whatever changed these records (an erasure, a merge, a
+    // delete, another pass) committed before the locks were granted and is seen here. What it reads: whether the
+    // record has terms (deleted records and erased customers have none), the schema version of its values (a
+    // rejected update keeps the last valid values, and with them the version they were validated with) and
+    // the terms stored now. Records that are gone are read too: their stored terms are deleted.
+    const readIds = found.filter((f) => f.locked || !f.present).map((f) => f.id);
+    const fresh =
+      readIds.length === 0
+        ? []
+        : await rows<Fresh>(
+            tx,
+            sql`select u.id, r.schema_id,
+                       coalesce(r.status <> 'deleted' and r."values" is not null and r.customer_id is not null and c.status <> 'deleted', false) as live,
+                       case when r.status = 'rejected'
+                            then coalesce((select v.schema_version from source_record_versions v where v.record_id = r.id and v.status = 'valid' order by v.version desc limit 1), r.schema_version)
+                            else r.schema_version end as terms_version,
+                       (select json_agg(json_build_array(t.customer_id, t.kind, t.term)) from customer_search_terms t where t.record_id = u.id) as stored
+                from unnest(${sql.param(readIds)}::text[]) as u(id)
+                left join source_records r on r.id = u.id left join customers c on c.id = r.customer_id`,
+          );
+    const freshById = new Map(fresh.map((f) => [f.id, f]));
     const terms: RecordTerms[] = [];
+    const stored = new Map<string, string[]>();
     for (const f of found) {
-      if (!f.present) {
-        // Gone (erased): whatever terms it had go with it.
-        terms.push({ id: f.id, customerId: '', existed: true, terms: [] });
-      } else if (f.locked) {
-        const definition = f.live ? (await this.schemas.loadVersion(f.schema_id!, Number(f.schema_version), tx)).definition : null;
-        terms.push({ id: f.id, customerId: f.customer_id ?? '', existed: true, terms: definition ? searchTermsOf(definition, f.values!, f.source_key!) : [] });
-      }
+      if (f.present && !f.locked) continue;
+      const now = freshById.get(f.id);
+      if (now?.stored) stored.set(f.id, now.stored.map(([c, k, t]) => termKey(c, k, t)));
+      const definition = now?.live ? (await this.schemas.loadVersion(now.schema_id!, Number(now.terms_version), tx)).definition : null;
+      // Gone (erased) or without terms: whatever terms it has are deleted.
+      terms.push({ id: f.id, customerId: f.customer_id ?? '', existed: true, terms: definition ? searchTermsOf(definition, f.values!, f.source_key!) : [] });
     }
-    const changes = await planSearchTerms(tx, terms);
+    const busy = found.filter((f) => f.present && !f.locked).map((f) => f.id);
     const statements = [
-      ...termStatements(changes),
-      ...(busy.length > 0 ? [sql`insert into search_term_backlog (record_id) select unnest(${sql.param(busy)}::text[])`] : []),
+      ...termStatements(diffSearchTerms(terms, stored)),
+      ...(busy.length > 0
+        ? [sql`insert into search_term_backlog (seq, record_id) overriding system value
+               select * from unnest(${sql.param(busy.map((id) => firstSeq.get(id)!))}::bigint[], ${sql.param(busy)}::text[])`]
+        : []),
     ];
     if (statements.length > 0) {
       await tx.execute(sql`with ${sql.join(statements.map((q, i) => sql`${sql.raw(`s${i}`)} as (${q})`), sql`, `)} select 1`);
     }
-    return taken.length;
+    return { taken: taken.length, indexed: terms.length };
   }
 }

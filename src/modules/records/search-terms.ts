@@ -83,6 +83,12 @@ export async function planSearchTerms(tx: Tx, records: RecordTerms[]): Promise<T
       stored.set(t.record_id, list);
     }
   }
+  return diffSearchTerms(records, stored);
+}
+
+/** planSearchTerms for a caller that read the stored terms itself (`stored`: record id → termKey list). */
+export function diffSearchTerms(records: RecordTerms[], stored: ReadonlyMap<string, string[]>): TermChanges {
+  const updated = records.filter((r) => r.existed);
   const differ = new Set(updated.filter((r) => !sameTerms(stored.get(r.id) ?? [], r)).map((r) => r.id));
   const rewritten = records.filter((r) => !r.existed || differ.has(r.id));
   // Only records with stored terms have any to delete (most records the indexer takes are new).
@@ -107,7 +113,7 @@ export function termStatements(changes: TermChanges): SQL[] {
   return out;
 }
 
-function termKey(customerId: string, kind: string, term: string): string {
+export function termKey(customerId: string, kind: string, term: string): string {
   return `${customerId}\u0000${kind}\u0000${term}`;
 }
 
