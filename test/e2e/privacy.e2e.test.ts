@@ -127,7 +127,8 @@ describe.skipIf(!enabled)('privacy console pages (Chromium, real server)', () =>
     // At the till on a phone: the panel fits the screen without sideways scrolling.
     await steward.setViewportSize({ width: 390, height: 844 });
     await panel.getByRole('button', { name: 'Send verification link' }).waitFor();
-    expect(await panel.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= 390)).toBe(true);
+    // Polled: the browser lays the page out again after the resize in its own time.
+    await expect.poll(() => panel.evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= 390)).toBe(true);
     await steward.setViewportSize({ width: 1280, height: 800 });
   }, 120_000);
 
