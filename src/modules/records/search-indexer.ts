@@ -11,23 +11,25 @@ import type { SchemasService } from '../schemas/index.js';
 import { diffSearchTerms, searchTermsOf, termKey, termStatements, type RecordTerms } from './search-terms.js';
 
 const PASS_LIMIT = 500;
-// A pass whose records were all held by other transactions waits this long (doubling) before it tries again.
+// A pass whose records were all held by other transactions waits this long (growing) before it tries again,
+// for at most MAX_BUSY_WAIT_MS in a row.
 const BUSY_WAIT_MS = [2, 5, 10, 20, 50];
 const MAX_BUSY_WAIT_MS = 5_000;
 // PGlite has no autovacuum: the queue's dead rows are vacuumed after this many passes.
 const PGLITE_VACUUM_EVERY = 200;
 
-type Locked = {
+type Locked = { id: string; present: boolean; locked: boolean };
+
+type Fresh = {
   id: string;
-  seq: number;
-  present: boolean;
-  locked: boolean;
+  live: boolean;
   customer_id: string | null;
   source_key: string | null;
   values: Record<string, unknown> | null;
+  schema_id: string | null;
+  terms_version: number | null;
+  stored: [string, string, string][] | null;
 };
-
-type Fresh = { id: string; live: boolean; schema_id: string | null; terms_version: number | null; stored: [string, string, string][] | null };
 
 /** Replaces the search terms of queued records from their current state; see the file comment. */
 export class SearchIndexer {
@@ -94,7 +96,7 @@ export class SearchIndexer {
     if (head?.last === null || head?.last === undefined) return;
     const upTo = Number(head.last);
     let busy = 0;
-    const since = Date.now();
+    let busySince = 0;
     while (!this.stopping) {
       const { taken, indexed } = await this.database.db.transaction((tx) => this.pass(tx, upTo));
       await this.vacuumNow();
@@ -103,10 +105,14 @@ export class SearchIndexer {
         const [left] = await rows<{ left: boolean }>(this.database.db, sql`select exists (select 1 from search_term_backlog where seq <= ${upTo}) as left`);
         if (!left?.left) return;
       }
-      if (indexed > 0) busy = 0;
+      if (indexed > 0) {
+        busy = 0;
+        continue;
+      }
+      if (busy === 0) busySince = Date.now();
       // A record held longer than this (a transaction left open) stays queued for a later pass; the search goes on.
-      else if (Date.now() - since > MAX_BUSY_WAIT_MS) return;
-      else await new Promise((r) => setTimeout(r, BUSY_WAIT_MS[Math.min(busy++, BUSY_WAIT_MS.length - 1)]));
+      else if (Date.now() - busySince > MAX_BUSY_WAIT_MS) return;
+      await new Promise((r) => setTimeout(r, BUSY_WAIT_MS[Math.min(busy++, BUSY_WAIT_MS.length - 1)]));
     }
   }
 
@@ -138,26 +144,23 @@ export class SearchIndexer {
     // transaction holds goes back to the queue, and no lock order can deadlock.
     const found = await rows<Locked>(
       tx,
-      sql`select u.id, exists (select 1 from source_records x where x.id = u.id) as present, l.id is not null as locked,
-                 l.customer_id, l.source_key, l."values"
+      sql`select u.id, exists (select 1 from source_records x where x.id = u.id) as present, l.id is not null as locked
           from unnest(${sql.param(ids)}::text[]) as u(id)
-          left join lateral (
-            select r.id, r.customer_id, r.source_key, r."values" from source_records r where r.id = u.id
-            for no key update of r skip locked) l on true
-          order by u.id`,
+          left join lateral (select r.id from source_records r where r.id = u.id for no key update of r skip locked) l on true`,
     );
+    const busy = found.filter((f) => f.present && !f.locked).map((f) => f.id);
     // Read after the locks, in a snapshot of its own: whatever changed these records (an erasure, a merge, a
-    // delete, another pass) committed before the locks were granted and is seen here. What it reads: whether the
-    // record has terms (deleted records and erased customers have none), the schema version of its values (a
-    // rejected update keeps the last valid values, and with them the version they were validated with) and
-    // the terms stored now. Records that are gone are read too: their stored terms are deleted.
+    // delete, another pass) committed before the locks were granted and is seen here. What it reads: the record
+    // as it is, whether it has terms (deleted records and erased customers have none), the schema version of its
+    // values (a rejected update keeps the last valid values, and with them the version they were validated with)
+    // and the terms stored now. Records that are gone are read too: their stored terms are deleted.
     const readIds = found.filter((f) => f.locked || !f.present).map((f) => f.id);
     const fresh =
       readIds.length === 0
         ? []
         : await rows<Fresh>(
             tx,
-            sql`select u.id, r.schema_id,
+            sql`select u.id, r.customer_id, r.source_key, r."values", r.schema_id,
                        coalesce(r.status <> 'deleted' and r."values" is not null and r.customer_id is not null and c.status <> 'deleted', false) as live,
                        case when r.status = 'rejected'
                             then coalesce((select v.schema_version from source_record_versions v where v.record_id = r.id and v.status = 'valid' order by v.version desc limit 1), r.schema_version)
@@ -166,18 +169,14 @@ export class SearchIndexer {
                 from unnest(${sql.param(readIds)}::text[]) as u(id)
                 left join source_records r on r.id = u.id left join customers c on c.id = r.customer_id`,
           );
-    const freshById = new Map(fresh.map((f) => [f.id, f]));
     const terms: RecordTerms[] = [];
     const stored = new Map<string, string[]>();
-    for (const f of found) {
-      if (f.present && !f.locked) continue;
-      const now = freshById.get(f.id);
-      if (now?.stored) stored.set(f.id, now.stored.map(([c, k, t]) => termKey(c, k, t)));
-      const definition = now?.live ? (await this.schemas.loadVersion(now.schema_id!, Number(now.terms_version), tx)).definition : null;
+    for (const f of fresh) {
+      if (f.stored) stored.set(f.id, f.stored.map(([c, k, t]) => termKey(c, k, t)));
+      const definition = f.live ? (await this.schemas.loadVersion(f.schema_id!, Number(f.terms_version), tx)).definition : null;
       // Gone (erased) or without terms: whatever terms it has are deleted.
       terms.push({ id: f.id, customerId: f.customer_id ?? '', existed: true, terms: definition ? searchTermsOf(definition, f.values!, f.source_key!) : [] });
     }
-    const busy = found.filter((f) => f.present && !f.locked).map((f) => f.id);
     const statements = [
       ...termStatements(diffSearchTerms(terms, stored)),
       ...(busy.length > 0
