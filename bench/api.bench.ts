@@ -10,13 +10,16 @@
 // extra environment variables each time (alternating old and new settings in one run); POST_DATA=generated|same
 // in a variant sets the POST data instead, CONNECTIONS=n the POST case's client connections (default 32 on
 // PostgreSQL, 8 on PGlite), and BENCH_SERVER_DIST=/path/to/other/dist runs another build (an
-// older commit's, built in a git worktree) to compare code in one run. Each POST case continues the same POST
+// older commit's, built in a git worktree) to compare code in one run. PG.name=value in a variant (PostgreSQL) sets a
+// server setting that takes effect on reload (ALTER SYSTEM, then pg_reload_conf(); e.g. the background writer's) for
+// that case, and a variant without it resets it. Each POST case continues the same POST
 // stream, so a later variant meets more of the run's earlier POSTs in the match index: compare neighbours only.
 // --seed-data generated (default) | synthetic: who the stored customers are (see SEED_DATA below).
 // --pg-statements N (PostgreSQL): after each POST case, the N statements that took PostgreSQL the most time in it
 // (pg_stat_statements, loaded for the run), to see where the database's share of a write goes.
 // --pg-settings "shared_buffers=2GB,work_mem=8MB" (PostgreSQL): server settings for the run, on top of the harness's.
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { generateCustomers } from '../src/devtools/generator/index.js';
 import { displayNameOf, searchTermsOf } from '../src/modules/records/search-terms.js';
 import { validateCompiled } from '../src/modules/schemas/index.js';
@@ -164,6 +167,24 @@ async function seedGenerated(database: Database, services: ReturnType<typeof cre
   }
 }
 
+// Server settings the POST variants name (PG.name=value): each case gets its own and the others' defaults back.
+const PG_VARIANT_KEYS = [...new Set(VARIANTS.flatMap((v) => Object.keys(v).filter((k) => k.startsWith('PG.')).map((k) => k.slice(3))))];
+async function applyPgVariant(url: string, variant: Record<string, string>): Promise<void> {
+  if (PG_VARIANT_KEYS.length === 0) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const key of PG_VARIANT_KEYS) {
+      if (!/^[a-z_.]+$/.test(key)) throw new Error(`not a setting name: ${key}`);
+      const value = variant[`PG.${key}`];
+      await client.query(value === undefined ? `alter system reset ${key}` : `alter system set ${key} = ${client.escapeLiteral(value)}`);
+    }
+    await client.query('select pg_reload_conf()');
+  } finally {
+    await client.end();
+  }
+}
+
 function run(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)));
@@ -204,7 +225,9 @@ async function benchTier(tier: Tier): Promise<Result> {
       for (const [n, variant] of (CASES.has('post') ? VARIANTS : []).entries()) {
         await stopServer(server);
         // POST_DATA and CONNECTIONS in a variant switch the bench's data and load, not the server's environment.
-        const { POST_DATA: data, CONNECTIONS: clients, ...serverEnv } = variant;
+        const { POST_DATA: data, CONNECTIONS: clients, ...rest } = variant;
+        const serverEnv = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('PG.')));
+        if (tier === 'postgres') await applyPgVariant(env.DATABASE_URL!, variant);
         if (data) POST_DATA = postDataOf(data);
         postConnections = clients ? Number(clients) : connections;
         server = await startServer({ ...env, ...serverEnv }, port);
