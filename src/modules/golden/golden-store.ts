@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Executor } from '../../platform/db/database.js';
 import { preparedRows, rows } from '../../platform/db/database.js';
+import type { RecordRow } from './golden-inputs.js';
+import { RECORD_DOC, groupRecords } from './golden-inputs.js';
 import type { ContributingRecord, GoldenRecord, Pin, SurvivorshipConfig } from './survivorship.js';
 import { DEFAULT_SURVIVORSHIP, computeGolden, survivorshipConfig } from './survivorship.js';
 
@@ -38,19 +40,6 @@ export function forgetSettings(schemaId: string): void {
   settingsCache.delete(schemaId);
 }
 
-type RecordRow = {
-  id: string;
-  customer_id: string;
-  source_id: string;
-  source_key: string;
-  schema_id: string;
-  values: Record<string, unknown> | null;
-  verification: ContributingRecord['verification'];
-  updated_at: Date | string;
-  source_name: string;
-  trust_rank: number;
-};
-
 /** Valid source records of customers with their source's name and trust rank. */
 export async function contributingRecords(ex: Executor, customerIds: string[]): Promise<Map<string, (ContributingRecord & { schemaId: string })[]>> {
   const list = await rows<RecordRow>(
@@ -62,25 +51,6 @@ export async function contributingRecords(ex: Executor, customerIds: string[]): 
   return groupRecords(list);
 }
 
-function groupRecords(list: RecordRow[]): Map<string, (ContributingRecord & { schemaId: string })[]> {
-  const out = new Map<string, (ContributingRecord & { schemaId: string })[]>();
-  for (const r of list) {
-    const arr = out.get(r.customer_id) ?? [];
-    arr.push({
-      id: r.id,
-      schemaId: r.schema_id,
-      sourceId: r.source_id,
-      sourceName: r.source_name,
-      sourceKey: r.source_key,
-      trustRank: Number(r.trust_rank),
-      updatedAt: new Date(r.updated_at).toISOString(),
-      values: r.values ?? {},
-      verification: r.verification,
-    });
-    out.set(r.customer_id, arr);
-  }
-  return out;
-}
 
 type PinRow = { customer_id: string; attribute: string; value: unknown; pinned_at: Date | string };
 
@@ -96,8 +66,7 @@ async function readCustomers(ex: Executor, toRead: string[], known: string[]) {
   }
   const list = await preparedRows<{ kind: 'r' | 'c' | 'p'; customer_id: string; doc: RecordRow & { golden?: GoldenRecord } & Partial<PinRow> }>(
     ex,
-    sql`select 'r' as kind, r.customer_id, json_build_object('id', r.id, 'source_id', r.source_id, 'source_key', r.source_key, 'schema_id', r.schema_id,
-               'values', r."values", 'verification', r.verification, 'updated_at', r.updated_at, 'source_name', s.name, 'trust_rank', s.trust_rank) as doc
+    sql`select 'r' as kind, r.customer_id, ${RECORD_DOC} as doc
         from source_records r join sources s on s.id = r.source_id
         where r.customer_id = any(${sql.param(toRead)}::text[]) and r.status = 'valid'
         union all

@@ -2,6 +2,8 @@ export { GoldenService, orderedPair } from './golden.service.js';
 export { registerGoldenRoutes } from './golden.routes.js';
 export { cachedSettings, DEFAULT_THRESHOLDS, forgetSettings, loadSettings, recomputeGolden } from './golden-store.js';
 export type { GoldenSettings } from './golden-store.js';
+export { goldenFrom, goldenInputsOf, goldenInputsSql } from './golden-inputs.js';
+export type { GoldenInputRow, GoldenInputs } from './golden-inputs.js';
 export { maskGolden, privacyOfSchemas } from './golden-view.js';
 export { notDuplicateConflict } from './merge-ops.js';
 export type { MergeInput, MergeResult } from './merge-ops.js';

@@ -95,7 +95,9 @@ export type WriteContext = {
 export type AssignableRecord = { id: string; key: string; version: number; values: Record<string, unknown>; customerId: string; prescored?: unknown };
 /** A record scored ahead of its write: its reserved id, as a new record (version 1). */
 export type PrescoreRecord = { id: string; key: string; values: Record<string, unknown> };
-export type WrittenRecord = { id: string; key: string; version: number; values: Record<string, unknown>; customerId: string; created: boolean; newCustomer: boolean };
+export type WrittenRecord = { id: string; key: string; version: number; values: Record<string, unknown>; customerId: string; created: boolean; newCustomer: boolean; verification: VerificationMap | null };
+/** A joined customer's golden record computed ahead (see CustomerAssigner.goldenOfJoined): null when it does not change. */
+export type JoinedGolden = { version: number; golden: Record<string, unknown> | null };
 
 /**
  * Strategy the golden module plugs into the writer, inside the write transaction:
@@ -121,6 +123,13 @@ export type CustomerAssigner = {
    */
   goldenAtCreation?(tx: Tx, ctx: WriteContext, written: WrittenRecord[]): Promise<Map<string, Record<string, unknown>>>;
   /**
+   * Optional: golden records of existing customers that records of this write join (or update), computed from what
+   * the assigner read before the write and the batch's records as they are written (`touched`: ids of every record
+   * the write changes), each with the customer version it was read at. The writing statement stores one only if its
+   * customer is still at that version once locked (nothing changed it meanwhile); afterWrite is told which it stored.
+   */
+  goldenOfJoined?(tx: Tx, ctx: WriteContext, written: WrittenRecord[], touched: ReadonlySet<string>): Map<string, JoinedGolden>;
+  /**
    * Optional: rows of its own that go into the batch's writing statement (review tasks of the records just
    * assigned), as data-modifying CTEs it names (`ctes`) and the events they give (`events`, a select for
    * insertEvents' `after`): no statements of their own after the write. Called before afterWrite, when there is
@@ -128,6 +137,8 @@ export type CustomerAssigner = {
    */
   inWrite?(tx: Tx, ctx: WriteContext): WriteParts;
   afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[], goldenStored?: ReadonlySet<string>): Promise<void>;
+  /** Optional: records of these customers changed outside a write (a record deleted or verified): their derived state (golden records) follows. */
+  recordsChanged?(tx: Tx, customerIds: string[]): Promise<void>;
   /** The same strategy without matching (bulk loads): every new record keeps its new customer, whose derived state still follows. */
   withoutMatching?(): CustomerAssigner;
 };
@@ -321,7 +332,10 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     // in one statement, as data-modifying CTEs (no foreign keys between them): one round trip and one plan each
     // less, which is most of a lone write.
     const newCustomers = changed.filter((p) => p.newCustomer);
-    const written: WrittenRecord[] = valid.map((p) => ({ id: p.id, key: p.incoming.key, version: p.version, values: p.values ?? {}, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer }));
+    const written: WrittenRecord[] = valid.map((p) => ({
+      id: p.id, key: p.incoming.key, version: p.version, values: p.values ?? {}, customerId: p.customerId!, created: !p.existing, newCustomer: p.newCustomer,
+      verification: p.quality?.verification ?? null,
+    }));
     const goldens = newCustomers.length > 0 && ctx.customerAssigner?.goldenAtCreation ? await ctx.customerAssigner.goldenAtCreation(tx, ctx, written) : new Map<string, Record<string, unknown>>();
     const events = changed.flatMap((p) => eventsFor(p, ctx, by));
     const audited = audit.insertOf(actor, changed.map((p) => auditEntry(p)));
@@ -332,18 +346,31 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
       ...(audited ? [audited] : []),
     ];
     const joined = valid.filter((p) => !p.newCustomer);
+    let joinedCustomers: SQL | null = null;
     if (joined.length > 0) {
       // Rows are locked in id order (the sort runs below the row locks), whatever order the join would visit
       // them in: two writes touching the same customers cannot then deadlock on them. Materialized, so a
       // nested loop rescans the locked ids instead of locking again; `any` lets the update use the primary key.
       const ids = sql.param(joined.map((p) => p.customerId));
-      alongside.unshift(sql`
-        with locked as materialized (select l.id from customers l where l.id = any(${ids}::text[]) order by l.id for no key update)
-        update customers c set display_name = coalesce(u.name, c.display_name), updated_at = now(), version = c.version + 1,
+      // Golden records computed ahead are stored only for customers still at the version they were read at (the
+      // locked row is the newest version): those of changed customers are recomputed after the write (afterWrite).
+      // Storing one is the recompute's version step (+1 on top of the join's).
+      const ahead = ctx.customerAssigner?.goldenOfJoined?.(tx, ctx, written, new Set(changed.map((p) => p.id))) ?? new Map<string, JoinedGolden>();
+      joinedCustomers = sql`
+        with locked as materialized (select l.id, l.version from customers l where l.id = any(${ids}::text[]) order by l.id for no key update),
+        ahead as materialized (
+          select a.key as id, a.value->'golden' as golden, jsonb_typeof(a.value->'golden') = 'object' as changes
+          from locked join jsonb_each(${JSON.stringify(Object.fromEntries(ahead))}::jsonb) as a(key, value)
+            on a.key = locked.id and (a.value->>'version')::int = locked.version)
+        update customers c set display_name = coalesce(u.name, c.display_name), updated_at = now(),
+               version = c.version + case when ahead.changes then 2 else 1 end,
+               golden = case when ahead.changes then ahead.golden else c.golden end,
                -- A deleted record sent again brings its customer back (deleting its only record had deleted it).
                status = case when c.status = 'deleted' then 'active' else c.status end
         from locked, unnest(${ids}::text[], ${sql.param(joined.map((p) => displayNameOf(ctx.definition, p.values!)))}::text[]) as u(id, name)
-        where c.id = any(${ids}::text[]) and c.id = locked.id and u.id = locked.id`);
+          left join ahead on ahead.id = u.id
+        where c.id = any(${ids}::text[]) and c.id = locked.id and u.id = locked.id
+        returning c.id, ahead.id is not null as golden_stored`;
     }
     if (newCustomers.length > 0) {
       // A customer born with its golden record is at version 2, as if created (1) and then given it (2).
@@ -362,8 +389,8 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     // The version row is copied from the written row in the same statement: each JSON document is sent
     // and parsed once. Version 1 is the creation (an existing record always has a version, so it gets 2+).
     const doc = recordDocument(changed);
-    const [stamp] = await preparedRows<{ now: Date | string }>(tx, sql`
-      with ${sql.join(parts.ctes.map((c) => sql`${sql.identifier(c.name)} as (${c.body}), `))}
+    const [stamp] = await preparedRows<{ now: Date | string; golden_stored: string[] | null }>(tx, sql`
+      with ${joinedCustomers ? sql`joined_customers as (${joinedCustomers}), ` : sql``}${sql.join(parts.ctes.map((c) => sql`${sql.identifier(c.name)} as (${c.body}), `))}
       ${sql.join(alongside.map((q, i) => sql`${sql.raw(`alongside_${i}`)} as (${q}), `))}
       maps(list) as materialized (select ${doc.maps}::jsonb),
       written as (
@@ -391,10 +418,11 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
       insert into source_record_versions (record_id, version, change_kind, status, schema_version, raw, "values", errors, changed_by)
       select w.id, w.version, case when w.version = 1 then 'create' else 'update' end, w.status, ${ctx.schemaVersion}, w.raw, w."values", w.errors, ${by}
       from written w)
-      select now() as now`);
+      select now() as now, ${joinedCustomers ? sql`(select array_agg(id) from joined_customers where golden_stored)` : sql`null::text[]`} as golden_stored`);
     now = stamp!.now;
+    const goldenStored = new Set([...goldens.keys(), ...(stamp!.golden_stored ?? [])]);
     await refreshUniqueClaims(tx, ctx, valid);
-    if (ctx.customerAssigner && written.length > 0) await ctx.customerAssigner.afterWrite(tx, ctx, written, new Set(goldens.keys()));
+    if (ctx.customerAssigner && written.length > 0) await ctx.customerAssigner.afterWrite(tx, ctx, written, goldenStored);
   }
   return { planned, now };
 }

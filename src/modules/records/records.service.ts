@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/actor.js';
-import type { Database, Executor } from '../../platform/db/database.js';
+import type { Database, Executor, Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import { emitEvents } from '../../platform/events/outbox.js';
 import { AppError } from '../../platform/errors/app-error.js';
@@ -230,6 +230,7 @@ export class RecordsService {
               quality_issues = ${scored.issues.length > 0 ? sql`${sql.param(scored.issues)}::text[]` : sql`null`}, quality_computed_at = ${at}::timestamptz
             where id = ${locked.id} returning *`,
       );
+      if (locked.customer_id) await this.customerRecordsChanged(tx, locked.source_id, locked.customer_id);
       await this.audit.append(tx, actor, {
         action: 'record.verify',
         entityType: 'record',
@@ -263,6 +264,8 @@ export class RecordsService {
         if (Number(left[0]?.n) === 0) {
           await tx.execute(sql`update customers set status = 'deleted', updated_at = now(), version = version + 1 where id = ${row.customer_id}`);
           events.push({ type: 'customer.deleted', aggregateType: 'customer', aggregateId: row.customer_id, payload: { sourceId: row.source_id, sourceKey: row.source_key }, actorId: by });
+        } else {
+          await this.customerRecordsChanged(tx, row.source_id, row.customer_id);
         }
       }
       await this.audit.append(tx, actor, { action: 'record.delete', entityType: 'record', entityId: row.id, payload: { before: { status: row.status, version: row.version } } });
@@ -327,6 +330,18 @@ export class RecordsService {
     }
     await this.auditSensitiveRead(actor, entityType, entityId ?? (list.length === 1 ? list[0]!.id : null), sensitive, list.map((r) => r.id));
     return out;
+  }
+
+  /**
+   * A record of this (active) customer changed outside a write: its version moves, as with every change of its records
+   * (golden records computed ahead of a write are stored only while it has not: docs/golden.md), and its golden record
+   * is recomputed by the write context's assigner, if any.
+   */
+  private async customerRecordsChanged(tx: Tx, sourceId: string, customerId: string): Promise<void> {
+    await tx.execute(sql`update customers set version = version + 1, updated_at = now() where id = ${customerId}`);
+    const source = (await this.sources.byIds([sourceId], tx)).get(sourceId);
+    const assigner = source ? (await this.writeContext(source, tx)).customerAssigner : undefined;
+    await assigner?.recordsChanged?.(tx, [customerId]);
   }
 
   async auditSensitiveRead(actor: Actor, entityType: string, entityId: string | null, fields: Set<string>, recordIds?: string[]): Promise<void> {

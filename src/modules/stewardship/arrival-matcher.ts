@@ -4,9 +4,9 @@ import type { Tx } from '../../platform/db/database.js';
 import { rows } from '../../platform/db/database.js';
 import type { Executor } from '../../platform/db/database.js';
 import { newId } from '../../platform/ids.js';
-import type { ContributingRecord, GoldenSettings } from '../golden/index.js';
-import { cachedSettings, computeGolden, loadSettings, recomputeGolden } from '../golden/index.js';
-import type { AssignableRecord, CustomerAssigner, WriteContext, WriteParts, WrittenRecord } from '../records/index.js';
+import type { ContributingRecord, GoldenInputRow, GoldenInputs, GoldenSettings } from '../golden/index.js';
+import { cachedSettings, computeGolden, goldenFrom, goldenInputsOf, goldenInputsSql, loadSettings, recomputeGolden } from '../golden/index.js';
+import type { AssignableRecord, CustomerAssigner, JoinedGolden, WriteContext, WriteParts, WrittenRecord } from '../records/index.js';
 import { arrivalLockKeys, lockArrivalKeysAndRead } from './arrival-locks.js';
 import { rolesOf } from './match-fields.js';
 import { activeModel } from './model-store.js';
@@ -17,7 +17,8 @@ type PrescoreRecord = Parameters<NonNullable<CustomerAssigner['prescore']>>[2][n
 type Prescored = { mark: AddMark; owner: object; lower: number; cands: WarmCandidate[]; recordId: string };
 
 type PendingTask = { recordId: string; candidateRecordId: string; candidateSourceId: string; probability: number; values: Record<string, unknown> };
-type Pending = { entry: WarmEntry | null; tasks: PendingTask[]; settings: GoldenSettings };
+/** `joined`: golden inputs of the existing customers the batch joins, read with their candidates (before the write). */
+type Pending = { entry: WarmEntry | null; tasks: PendingTask[]; settings: GoldenSettings; joined: Map<string, GoldenInputs> };
 
 /** Counters for benchmarks; `phaseMs` splits assign / afterWrite time by phase. */
 export type ArrivalStats = {
@@ -109,6 +110,30 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       }
     },
 
+    // The golden records of the customers records join, from their inputs read with the candidates: no read and
+    // update after the write. Customers holding records of another schema are left to the recompute after it.
+    goldenOfJoined(tx: Tx, ctx: WriteContext, written: WrittenRecord[], touched: ReadonlySet<string>): Map<string, JoinedGolden> {
+      const out = new Map<string, JoinedGolden>();
+      const p = pending.get(tx);
+      if (!p || p.joined.size === 0) return out;
+      const t0 = performance.now();
+      const now = new Date().toISOString();
+      const attrs = ctx.definition.attributes.map((a) => a.name);
+      for (const [customerId, inputs] of p.joined) {
+        if (inputs.records.some((r) => r.schemaId !== ctx.source.schemaId)) continue;
+        const records = [
+          ...inputs.records.filter((r) => !touched.has(r.id)),
+          ...written.filter((w) => w.customerId === customerId).map((w) => ({
+            id: w.id, schemaId: ctx.source.schemaId, sourceId: ctx.source.id, sourceName: ctx.source.name, sourceKey: w.key,
+            trustRank: ctx.source.trustRank, updatedAt: now, values: w.values, verification: w.verification,
+          })),
+        ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        out.set(customerId, { version: inputs.version, golden: goldenFrom(inputs, records, attrs, p.settings.survivorship, now) });
+      }
+      stats.afterWriteMs += performance.now() - t0;
+      return out;
+    },
+
     async afterWrite(tx: Tx, ctx: WriteContext, written: WrittenRecord[], goldenStored?: ReadonlySet<string>): Promise<void> {
       const t0 = performance.now();
       try {
@@ -148,8 +173,8 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       // reads where each stored candidate lives now. Records of restricted customers are no candidates: nothing
       // joins them and no review task could merge into them.
       const lockKeys = records.flatMap((r) => arrivalLockKeys(schemaId, roles, r.values));
-      const locked = await lockArrivalKeysAndRead<StoredCandidate>(tx, lockKeys, candidatesSql(scored, batchIds));
-      let stored = locked.rows;
+      const locked = await lockArrivalKeysAndRead<CandidateRow>(tx, lockKeys, candidatesSql(scored, batchIds, settings.upper));
+      let read = locked.rows;
       phase('lock');
       // Scored before the locks: a writer that held one of them (it committed the same person meanwhile) or that
       // indexed records since scoring began (it may write the same person) can be missing from the candidates.
@@ -168,12 +193,14 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
           entry = caughtUp;
           scored = records.map((r) => ({ r, cands: indexes.matchAndAdd(entry, r.id, r.version, r.values, settings.lower, 10, owner) }));
         }
-        const again = candidatesSql(scored, batchIds);
-        stored = again ? await rows<StoredCandidate>(tx, again) : [];
+        const again = candidatesSql(scored, batchIds, settings.upper);
+        read = again ? await rows<CandidateRow>(tx, again) : [];
         stats.rescored = (stats.rescored ?? 0) + records.length;
       }
       phase('confirm');
-      const where = new Map(stored.filter((s) => s.status === 'valid' && s.customer_id).map((s) => [s.id, { customerId: s.customer_id!, sourceId: s.source_id }]));
+      const stored = read.filter((r) => r.kind === 'k');
+      const inputs = goldenInputsOf(read.filter((r) => r.kind !== 'k') as unknown as GoldenInputRow[]);
+      const where = new Map(stored.filter((s) => s.status === 'valid' && s.customer_id).map((s) => [s.id, { customerId: s.customer_id!, sourceId: s.source_id! }]));
       const batchCustomer = new Map<string, string>();
       const tasks: PendingTask[] = [];
       for (const { r, cands } of scored) {
@@ -201,7 +228,12 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
           tasks.push({ recordId: r.id, candidateRecordId: c.recordId, candidateSourceId: c.sourceId, probability: c.p, values: r.values });
         }
       }
-      pending.set(tx, { entry, tasks, settings });
+      const joined = new Map<string, GoldenInputs>();
+      for (const customerId of joins.values()) {
+        const i = inputs.get(customerId);
+        if (i) joined.set(customerId, i);
+      }
+      pending.set(tx, { entry, tasks, settings, joined });
       return joins;
     },
 
@@ -218,6 +250,10 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       // The schema's settings and attributes are known here, and customers created by this batch have nothing stored to read.
       await recomputeWritten(tx, ctx, written, p?.settings, goldenStored);
       phase('golden');
+    },
+
+    async recordsChanged(tx: Tx, customerIds: string[]): Promise<void> {
+      await recomputeGolden(tx, customerIds);
     },
 
     // Review tasks go into the records' writing statement, and their events with the records' (after them).
@@ -277,15 +313,28 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
   return matcher;
 }
 
-type StoredCandidate = { id: string; customer_id: string | null; source_id: string; status: string };
+/** A stored candidate (kind 'k'), or a row of the golden inputs of a customer it could join (goldenInputsSql; id: the customer's). */
+type CandidateRow = { kind: 'k' | GoldenInputRow['kind']; id: string; customer_id: string | null; source_id: string | null; status: string | null; doc: Record<string, unknown> | null };
 
-/** The read of where the stored candidates (not records of the batch) live now: active, unrestricted customers only. */
-function candidatesSql(scored: { cands: WarmCandidate[] }[], batchIds: ReadonlySet<string>): SQL | null {
-  const ids = [...new Set(scored.flatMap((s) => s.cands.map((c) => c.recordId)).filter((id) => !batchIds.has(id)))];
+/**
+ * The read of where the stored candidates (not records of the batch) live now: active, unrestricted customers only.
+ * With them, the golden inputs of the customers of candidates scored at or above `upper` (those records may join):
+ * their golden records can then be computed before the write, and stored with it.
+ */
+function candidatesSql(scored: { cands: WarmCandidate[] }[], batchIds: ReadonlySet<string>, upper: number): SQL | null {
+  const stored = scored.flatMap((s) => s.cands.filter((c) => !batchIds.has(c.recordId)));
+  const ids = [...new Set(stored.map((c) => c.recordId))];
   if (ids.length === 0) return null;
-  return sql`select r.id, r.customer_id, r.source_id, r.status from source_records r join customers c on c.id = r.customer_id
+  const joinable = [...new Set(stored.filter((c) => c.probability >= upper).map((c) => c.recordId))];
+  const where = sql`select r.id, r.customer_id, r.source_id, r.status from source_records r join customers c on c.id = r.customer_id
              where r.id = any(${sql.param(ids)}::text[]) and c.status = 'active'
                and not exists (select 1 from dsr_restrictions d where d.customer_id = r.customer_id)`;
+  if (joinable.length === 0) return sql`select 'k' as kind, k.*, null::json as doc from (${where}) as k`;
+  return sql`with k as materialized (${where}),
+      j as materialized (select distinct customer_id from k where id = any(${sql.param(joinable)}::text[]) and status = 'valid')
+      select 'k' as kind, k.*, null::json as doc from k
+      union all
+      select g.kind, g.customer_id, g.customer_id, null, null, g.doc from (${goldenInputsSql(sql`select customer_id from j`)}) as g`;
 }
 
 /**
