@@ -19,7 +19,7 @@ describeTiers('golden: joined customers computed ahead of the write', (tier) => 
     original ??= s.services.records.writeContext.bind(s.services.records);
     s.services.records.writeContext = original;
     await s.resetData();
-    await setupSources(s, [{ name: 'crm', trustRank: 90 }, { name: 'shop', trustRank: 50 }]);
+    await setupSources(s, [{ name: 'crm', trustRank: 90 }, { name: 'shop', trustRank: 50 }, { name: 'web', trustRank: 50 }]);
   });
 
   const customer = async (id: string) =>
@@ -127,6 +127,44 @@ describeTiers('golden: joined customers computed ahead of the write', (tier) => 
     expect(deleted.golden.city).toMatchObject({ value: 'Bath', sourceName: 'crm' });
     expect(deleted.golden.phone).toBeUndefined();
     expect(deleted.version).toBe(verified.version + 2);
+    expect(await s.database.db.transaction((tx) => recomputeGolden(tx, [first.customerId]))).toEqual([]);
+  });
+
+  it('two records of a batch joining one customer, with a rejected update of its record in the same batch', async () => {
+    const first = await write(s, 'crm', 'C-1', carl);
+    const second = await write(s, 'crm', 'C-2', { ...carl, phone: '07911 123456', city: 'Wells' });
+    expect(second.customerId).toBe(first.customerId);
+    const before = await customer(first.customerId);
+    const out = await s.services.records.writeMany(Actor.system(), 'shop', [
+      { key: 'S-1', values: { ...carl, city: 'Bristol' } },
+      { key: 'S-2', values: { ...carl, phone: '07911 123457' } },
+    ]);
+    expect(out.map((o) => [o.outcome, o.record.errors, o.record.customerId])).toEqual([['created', [], first.customerId], ['created', [], first.customerId]]);
+    // C-2 (whose phone was the golden one) turns invalid: it no longer counts, and the shop's phone takes over.
+    const rejected = await s.services.records.writeMany(Actor.system(), 'crm', [{ key: 'C-2', values: { last_name: 'Brown' } }]);
+    expect(rejected[0]!.outcome).toBe('rejected');
+    const c = await customer(first.customerId);
+    expect(c.golden.phone).toMatchObject({ value: '+447911123457', sourceName: 'shop' });
+    expect(c.golden.city).toMatchObject({ value: 'Bath', sourceName: 'crm' });
+    // Batch: joined (+1), golden (+1); rejected update: moved (+1), recomputed (+1).
+    expect(c.version).toBe(before.version + 4);
+    expect(await s.database.db.transaction((tx) => recomputeGolden(tx, [first.customerId]))).toEqual([]);
+  });
+
+  it.runIf(tier === 'postgres')('a record committed by a transaction that began later counts as more recent, as stored', async () => {
+    const { city: _city, ...cityless } = carl;
+    const first = await write(s, 'crm', 'C-1', cityless);
+    // The joining write's transaction has begun; another one, begun after it, writes the same person and commits
+    // before the first reads the customer. Equal trust: the most recently updated record's city wins.
+    wrapAssigner((a) => ({
+      async assign(tx, ctx, records) {
+        if (records.some((r) => r.key === 'S-1')) await write(s, 'web', 'W-1', { ...carl, city: 'Cardiff' });
+        return a.assign.call(this, tx, ctx, records);
+      },
+    }));
+    await write(s, 'shop', 'S-1', { ...carl, city: 'Bristol' });
+    const c = await customer(first.customerId);
+    expect(c.golden.city).toMatchObject({ value: 'Cardiff', sourceName: 'web', rule: 'recent' });
     expect(await s.database.db.transaction((tx) => recomputeGolden(tx, [first.customerId]))).toEqual([]);
   });
 });

@@ -44,8 +44,11 @@ export function groupRecords(list: RecordRow[]): Map<string, ContributingRow[]> 
   return out;
 }
 
-/** What a customer's golden record is computed from, read in one snapshot: its valid records, stored golden record (at `version`) and pins. */
-export type GoldenInputs = { version: number; golden: GoldenRecord; records: ContributingRow[]; pins: Pin[] };
+/**
+ * What a customer's golden record is computed from, read in one snapshot: its valid records, stored golden record (at
+ * `version`) and pins; `txNow`: the reading transaction's timestamp, which records it writes carry as `updated_at`.
+ */
+export type GoldenInputs = { version: number; golden: GoldenRecord; records: ContributingRow[]; pins: Pin[]; txNow: string };
 export type GoldenInputRow = { kind: 'r' | 'c' | 'p'; customer_id: string; doc: Record<string, unknown> };
 
 /** Rows (kind, customer_id, doc) holding the golden inputs of the customers `customers` selects (a one-column query). */
@@ -54,7 +57,7 @@ export function goldenInputsSql(customers: SQL): SQL {
       from source_records r join sources s on s.id = r.source_id
       where r.customer_id in (${customers}) and r.status = 'valid'
       union all
-      select 'c', c.id, json_build_object('golden', c.golden, 'version', c.version) from customers c where c.id in (${customers})
+      select 'c', c.id, json_build_object('golden', c.golden, 'version', c.version, 'now', now()) from customers c where c.id in (${customers})
       union all
       select 'p', p.customer_id, json_build_object('attribute', p.attribute, 'value', p.value, 'pinned_at', p.pinned_at) from golden_pins p
       where p.customer_id in (${customers})`;
@@ -63,7 +66,7 @@ export function goldenInputsSql(customers: SQL): SQL {
 /** Golden inputs per customer from goldenInputsSql's rows (customers without their 'c' row are left out). */
 export function goldenInputsOf(list: GoldenInputRow[]): Map<string, GoldenInputs> {
   const out = new Map<string, GoldenInputs>();
-  for (const l of list) if (l.kind === 'c') out.set(l.customer_id, { version: Number(l.doc.version), golden: (l.doc.golden ?? {}) as GoldenRecord, records: [], pins: [] });
+  for (const l of list) if (l.kind === 'c') out.set(l.customer_id, { version: Number(l.doc.version), golden: (l.doc.golden ?? {}) as GoldenRecord, records: [], pins: [], txNow: new Date(l.doc.now as string).toISOString() });
   const records = groupRecords(list.filter((l) => l.kind === 'r').map((l) => ({ ...(l.doc as RecordRow), customer_id: l.customer_id })));
   for (const [id, list] of records) {
     const inputs = out.get(id);

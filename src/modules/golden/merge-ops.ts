@@ -44,11 +44,17 @@ export async function notDuplicateConflict(tx: Tx, customerIds: string[]): Promi
   return hit ? { recordA: hit.record_a, recordB: hit.record_b } : null;
 }
 
-/** Points records (and their search terms) at another customer. */
+/**
+ * Points records (and their search terms) at another customer. The customers they leave and join move to a new
+ * version, as with every change of a customer's records (a golden record computed ahead of a write is stored only
+ * while its customer's version has not moved: docs/golden.md). The callers hold these customers locked.
+ */
 async function moveRecords(tx: Tx, moves: { id: string; customerId: string }[]): Promise<void> {
   if (moves.length === 0) return;
   const ids = sql.param(moves.map((m) => m.id));
   const to = sql.param(moves.map((m) => m.customerId));
+  await tx.execute(sql`update customers set version = version + 1, updated_at = now()
+      where id = any(${to}::text[]) or id in (select customer_id from source_records where id = any(${ids}::text[]))`);
   await tx.execute(sql`update source_records r set customer_id = u.cid from unnest(${ids}::text[], ${to}::text[]) as u(id, cid) where r.id = u.id`);
   await tx.execute(sql`update customer_search_terms t set customer_id = u.cid from unnest(${ids}::text[], ${to}::text[]) as u(id, cid) where t.record_id = u.id`);
 }

@@ -290,6 +290,7 @@ export class PortalService {
     const stamps = Object.fromEntries(names.map((n) => [n, { status: 'valid', reasons: [], verifiedAt: at, verifiedBy: 'customer' }]));
     await this.database.db.transaction(async (tx) => {
       await tx.execute(sql`update source_records set verification = coalesce(verification, '{}'::jsonb) || ${JSON.stringify(stamps)}::jsonb where id = ${recordId}`);
+      await this.records.customerRecordsChanged(tx, r.source_id, customerId);
       await this.auditPortal(tx, customerActor(customerId, ctx), ctx, customerId, 'portal.verify', { recordId, attributes: names });
     });
     return names.length;

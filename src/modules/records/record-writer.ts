@@ -346,12 +346,16 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
       ...(audited ? [audited] : []),
     ];
     const joined = valid.filter((p) => !p.newCustomer);
+    // A valid record rejected by its update leaves its customer's golden inputs: that customer moves to a new
+    // version too (below), and its golden record is recomputed after the write.
+    const leaving = changed.filter((p) => p.status === 'rejected' && p.existing?.status === 'valid' && p.customerId);
+    const bumped = [...joined, ...leaving];
     let joinedCustomers: SQL | null = null;
-    if (joined.length > 0) {
+    if (bumped.length > 0) {
       // Rows are locked in id order (the sort runs below the row locks), whatever order the join would visit
       // them in: two writes touching the same customers cannot then deadlock on them. Materialized, so a
       // nested loop rescans the locked ids instead of locking again; `any` lets the update use the primary key.
-      const ids = sql.param(joined.map((p) => p.customerId));
+      const ids = sql.param(bumped.map((p) => p.customerId));
       // Golden records computed ahead are stored only for customers still at the version they were read at (the
       // locked row is the newest version): those of changed customers are recomputed after the write (afterWrite).
       // Storing one is the recompute's version step (+1 on top of the join's).
@@ -367,7 +371,7 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
                golden = case when ahead.changes then ahead.golden else c.golden end,
                -- A deleted record sent again brings its customer back (deleting its only record had deleted it).
                status = case when c.status = 'deleted' then 'active' else c.status end
-        from locked, unnest(${ids}::text[], ${sql.param(joined.map((p) => displayNameOf(ctx.definition, p.values!)))}::text[]) as u(id, name)
+        from locked, unnest(${ids}::text[], ${sql.param(bumped.map((p) => (p.status === 'valid' ? displayNameOf(ctx.definition, p.values!) : null)))}::text[]) as u(id, name)
           left join ahead on ahead.id = u.id
         where c.id = any(${ids}::text[]) and c.id = locked.id and u.id = locked.id
         returning c.id, ahead.id is not null as golden_stored`;
@@ -423,6 +427,8 @@ async function writePlanned(tx: Tx, audit: AuditService, actor: Actor, ctx: Writ
     const goldenStored = new Set([...goldens.keys(), ...(stamp!.golden_stored ?? [])]);
     await refreshUniqueClaims(tx, ctx, valid);
     if (ctx.customerAssigner && written.length > 0) await ctx.customerAssigner.afterWrite(tx, ctx, written, goldenStored);
+    const left = [...new Set(leaving.map((p) => p.customerId!))].filter((id) => !written.some((w) => w.customerId === id));
+    if (left.length > 0) await ctx.customerAssigner?.recordsChanged?.(tx, left);
   }
   return { planned, now };
 }

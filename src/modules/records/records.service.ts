@@ -252,20 +252,25 @@ export class RecordsService {
     if (row.status === 'deleted') return (await this.viewsOf(actor, [row], 'record', null))[0]!;
     const by = actor.id ?? actor.name;
     await this.database.db.transaction(async (tx) => {
-      await tx.execute(sql`update source_records set status = 'deleted', version = version + 1, updated_at = now(), updated_by = ${by} where id = ${row.id}`);
+      // The customer as it is now (a merge may have moved the record since it was read).
+      const [deleted] = await rows<{ customer_id: string | null }>(
+        tx,
+        sql`update source_records set status = 'deleted', version = version + 1, updated_at = now(), updated_by = ${by} where id = ${row.id} returning customer_id`,
+      );
+      const customerId = deleted?.customer_id ?? null;
       await tx.execute(sql`
         insert into source_record_versions (record_id, version, change_kind, status, schema_version, raw, "values", errors, changed_by)
         select id, version, 'delete', 'deleted', schema_version, raw, "values", errors, ${by} from source_records where id = ${row.id}`);
       await tx.execute(sql`delete from customer_search_terms where record_id = ${row.id}`);
       await tx.execute(sql`delete from record_unique_values where record_id = ${row.id}`);
       const events = [{ type: 'record.deleted', aggregateType: 'record', aggregateId: row.id, payload: { sourceId: row.source_id, sourceKey: row.source_key }, actorId: by }];
-      if (row.customer_id) {
-        const left = await rows<{ n: number }>(tx, sql`select count(*)::int as n from source_records where customer_id = ${row.customer_id} and status <> 'deleted'`);
+      if (customerId) {
+        const left = await rows<{ n: number }>(tx, sql`select count(*)::int as n from source_records where customer_id = ${customerId} and status <> 'deleted'`);
         if (Number(left[0]?.n) === 0) {
-          await tx.execute(sql`update customers set status = 'deleted', updated_at = now(), version = version + 1 where id = ${row.customer_id}`);
-          events.push({ type: 'customer.deleted', aggregateType: 'customer', aggregateId: row.customer_id, payload: { sourceId: row.source_id, sourceKey: row.source_key }, actorId: by });
+          await tx.execute(sql`update customers set status = 'deleted', updated_at = now(), version = version + 1 where id = ${customerId}`);
+          events.push({ type: 'customer.deleted', aggregateType: 'customer', aggregateId: customerId, payload: { sourceId: row.source_id, sourceKey: row.source_key }, actorId: by });
         } else {
-          await this.customerRecordsChanged(tx, row.source_id, row.customer_id);
+          await this.customerRecordsChanged(tx, row.source_id, customerId);
         }
       }
       await this.audit.append(tx, actor, { action: 'record.delete', entityType: 'record', entityId: row.id, payload: { before: { status: row.status, version: row.version } } });
@@ -333,11 +338,12 @@ export class RecordsService {
   }
 
   /**
-   * A record of this (active) customer changed outside a write: its version moves, as with every change of its records
-   * (golden records computed ahead of a write are stored only while it has not: docs/golden.md), and its golden record
-   * is recomputed by the write context's assigner, if any.
+   * A record of this customer changed outside a records write (deleted, verified by a steward or the customer), in
+   * `tx`, after the change: the customer's version moves, as with every change of its records (golden records
+   * computed ahead of a write are stored only while it has not: docs/golden.md), and its golden record is recomputed
+   * by the write context's assigner, if any. Like a write, this locks the record before its customer.
    */
-  private async customerRecordsChanged(tx: Tx, sourceId: string, customerId: string): Promise<void> {
+  async customerRecordsChanged(tx: Tx, sourceId: string, customerId: string): Promise<void> {
     await tx.execute(sql`update customers set version = version + 1, updated_at = now() where id = ${customerId}`);
     const source = (await this.sources.byIds([sourceId], tx)).get(sourceId);
     const assigner = source ? (await this.writeContext(source, tx)).customerAssigner : undefined;

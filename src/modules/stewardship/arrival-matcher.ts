@@ -121,11 +121,12 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       const attrs = ctx.definition.attributes.map((a) => a.name);
       for (const [customerId, inputs] of p.joined) {
         if (inputs.records.some((r) => r.schemaId !== ctx.source.schemaId)) continue;
+        // The written rows' updated_at is the transaction's timestamp, as a recompute reads it (the 'recent' rule).
         const records = [
           ...inputs.records.filter((r) => !touched.has(r.id)),
           ...written.filter((w) => w.customerId === customerId).map((w) => ({
             id: w.id, schemaId: ctx.source.schemaId, sourceId: ctx.source.id, sourceName: ctx.source.name, sourceKey: w.key,
-            trustRank: ctx.source.trustRank, updatedAt: now, values: w.values, verification: w.verification,
+            trustRank: ctx.source.trustRank, updatedAt: inputs.txNow, values: w.values, verification: w.verification,
           })),
         ].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         out.set(customerId, { version: inputs.version, golden: goldenFrom(inputs, records, attrs, p.settings.survivorship, now) });
@@ -299,6 +300,9 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
           const out = soleGoldens(ctx, written, settings);
           stats.afterWriteMs += performance.now() - t0;
           return out;
+        },
+        recordsChanged: async (tx: Tx, customerIds: string[]) => {
+          await recomputeGolden(tx, customerIds);
         },
         afterWrite: async (tx: Tx, ctx: WriteContext, written: WrittenRecord[], goldenStored?: ReadonlySet<string>) => {
           const t0 = performance.now();
