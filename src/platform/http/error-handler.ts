@@ -31,6 +31,13 @@ export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyRe
     void reply.status(400).send(body(req, 'BAD_REQUEST', 'Text cannot contain NUL (\\u0000) characters'));
     return;
   }
+  if (hasSqlState(err, RETRYABLE)) {
+    // The database rolled the change back because it met a concurrent one (e.g. a record update and a merge of its
+    // customer locking in opposite orders): nothing was written, and the same request sent again succeeds.
+    req.log.warn({ err }, 'transaction rolled back by the database (concurrent change)');
+    void reply.status(409).send(body(req, 'CONFLICT', 'The change met a concurrent one and was rolled back; nothing was written, send it again'));
+    return;
+  }
   const fe = err as FastifyError;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code =
@@ -46,6 +53,9 @@ export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyRe
 export function notFoundHandler(req: FastifyRequest, reply: FastifyReply): void {
   void reply.status(404).send(body(req, 'NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`));
 }
+
+// 40P01 deadlock_detected, 40001 serialization_failure: the whole transaction was rolled back.
+const RETRYABLE = new Set(['40P01', '40001']);
 
 // 22021 character_not_in_repertoire (NUL in a text parameter), 22P05 untranslatable_character (\u0000 in jsonb).
 const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
