@@ -53,8 +53,9 @@ async function moveRecords(tx: Tx, moves: { id: string; customerId: string }[]):
   if (moves.length === 0) return;
   const ids = sql.param(moves.map((m) => m.id));
   const to = sql.param(moves.map((m) => m.customerId));
+  // One set (no `or`), so both lookups stay index scans on a large customers table.
   await tx.execute(sql`update customers set version = version + 1, updated_at = now()
-      where id = any(${to}::text[]) or id in (select customer_id from source_records where id = any(${ids}::text[]))`);
+      where id in (select unnest(${to}::text[]) union select customer_id from source_records where id = any(${ids}::text[]))`);
   await tx.execute(sql`update source_records r set customer_id = u.cid from unnest(${ids}::text[], ${to}::text[]) as u(id, cid) where r.id = u.id`);
   await tx.execute(sql`update customer_search_terms t set customer_id = u.cid from unnest(${ids}::text[], ${to}::text[]) as u(id, cid) where t.record_id = u.id`);
 }
