@@ -19,7 +19,7 @@ export type RecordRow = {
 };
 
 /** A record's fields survivorship reads, as one JSON document (`r`: source_records, `s`: its source). */
-export const RECORD_DOC = sql`json_build_object('id', r.id, 'source_id', r.source_id, 'source_key', r.source_key, 'schema_id', r.schema_id,
+const RECORD_DOC = sql`json_build_object('id', r.id, 'source_id', r.source_id, 'source_key', r.source_key, 'schema_id', r.schema_id,
   'values', r."values", 'verification', r.verification, 'updated_at', r.updated_at, 'source_name', s.name, 'trust_rank', s.trust_rank)`;
 
 export type ContributingRow = ContributingRecord & { schemaId: string };
@@ -51,16 +51,20 @@ export function groupRecords(list: RecordRow[]): Map<string, ContributingRow[]> 
 export type GoldenInputs = { version: number; golden: GoldenRecord; records: ContributingRow[]; pins: Pin[]; txNow: string };
 export type GoldenInputRow = { kind: 'r' | 'c' | 'p'; customer_id: string; doc: Record<string, unknown> };
 
-/** Rows (kind, customer_id, doc) holding the golden inputs of the customers `customers` selects (a one-column query). */
-export function goldenInputsSql(customers: SQL): SQL {
+/**
+ * Rows (kind, customer_id, doc) holding golden inputs, in one statement: the valid records ('r') of the customers in
+ * `recordsOf`, and the stored golden record with its version and the transaction's timestamp ('c') and the pins ('p')
+ * of those in `customers` (each a text[] expression).
+ */
+export function goldenInputsSql(recordsOf: SQL, customers: SQL): SQL {
   return sql`select 'r' as kind, r.customer_id, ${RECORD_DOC} as doc
       from source_records r join sources s on s.id = r.source_id
-      where r.customer_id in (${customers}) and r.status = 'valid'
+      where r.customer_id = any(${recordsOf}) and r.status = 'valid'
       union all
-      select 'c', c.id, json_build_object('golden', c.golden, 'version', c.version, 'now', now()) from customers c where c.id in (${customers})
+      select 'c', c.id, json_build_object('golden', c.golden, 'version', c.version, 'now', now()) from customers c where c.id = any(${customers})
       union all
       select 'p', p.customer_id, json_build_object('attribute', p.attribute, 'value', p.value, 'pinned_at', p.pinned_at) from golden_pins p
-      where p.customer_id in (${customers})`;
+      where p.customer_id = any(${customers})`;
 }
 
 /** Golden inputs per customer from goldenInputsSql's rows (customers without their 'c' row are left out). */

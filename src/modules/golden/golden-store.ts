@@ -3,7 +3,7 @@ import { canonicalJson } from '../../platform/canonical-json.js';
 import type { Executor } from '../../platform/db/database.js';
 import { preparedRows, rows } from '../../platform/db/database.js';
 import type { RecordRow } from './golden-inputs.js';
-import { RECORD_DOC, groupRecords } from './golden-inputs.js';
+import { goldenInputsSql, groupRecords } from './golden-inputs.js';
 import type { ContributingRecord, GoldenRecord, Pin, SurvivorshipConfig } from './survivorship.js';
 import { DEFAULT_SURVIVORSHIP, computeGolden, survivorshipConfig } from './survivorship.js';
 
@@ -66,14 +66,7 @@ async function readCustomers(ex: Executor, toRead: string[], known: string[]) {
   }
   const list = await preparedRows<{ kind: 'r' | 'c' | 'p'; customer_id: string; doc: RecordRow & { golden?: GoldenRecord } & Partial<PinRow> }>(
     ex,
-    sql`select 'r' as kind, r.customer_id, ${RECORD_DOC} as doc
-        from source_records r join sources s on s.id = r.source_id
-        where r.customer_id = any(${sql.param(toRead)}::text[]) and r.status = 'valid'
-        union all
-        select 'c', c.id, json_build_object('golden', c.golden) from customers c where c.id = any(${sql.param(known)}::text[])
-        union all
-        select 'p', p.customer_id, json_build_object('attribute', p.attribute, 'value', p.value, 'pinned_at', p.pinned_at) from golden_pins p
-        where p.customer_id = any(${sql.param(known)}::text[])`,
+    goldenInputsSql(sql`${sql.param(toRead)}::text[]`, sql`${sql.param(known)}::text[]`),
   );
   const records = list.filter((l) => l.kind === 'r').map((l) => ({ ...l.doc, customer_id: l.customer_id }));
   records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

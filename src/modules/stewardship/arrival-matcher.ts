@@ -253,9 +253,7 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
       phase('golden');
     },
 
-    async recordsChanged(tx: Tx, customerIds: string[]): Promise<void> {
-      await recomputeGolden(tx, customerIds);
-    },
+    recordsChanged,
 
     // Review tasks go into the records' writing statement, and their events with the records' (after them).
     inWrite(tx: Tx, ctx: WriteContext): WriteParts {
@@ -301,9 +299,7 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
           stats.afterWriteMs += performance.now() - t0;
           return out;
         },
-        recordsChanged: async (tx: Tx, customerIds: string[]) => {
-          await recomputeGolden(tx, customerIds);
-        },
+        recordsChanged,
         afterWrite: async (tx: Tx, ctx: WriteContext, written: WrittenRecord[], goldenStored?: ReadonlySet<string>) => {
           const t0 = performance.now();
           const settings = settingsOf.get(tx);
@@ -318,6 +314,11 @@ export function createArrivalMatcher(indexes: WarmIndexes, stats: ArrivalStats):
 }
 
 /** A stored candidate (kind 'k'), or a row of the golden inputs of a customer it could join (goldenInputsSql; id: the customer's). */
+/** Records of these customers changed outside a write (deleted, verified): their golden records follow. */
+async function recordsChanged(tx: Tx, customerIds: string[]): Promise<void> {
+  await recomputeGolden(tx, customerIds);
+}
+
 type CandidateRow = { kind: 'k' | GoldenInputRow['kind']; id: string; customer_id: string | null; source_id: string | null; status: string | null; doc: Record<string, unknown> | null };
 
 /**
@@ -338,7 +339,7 @@ function candidatesSql(scored: { cands: WarmCandidate[] }[], batchIds: ReadonlyS
       j as materialized (select distinct customer_id from k where id = any(${sql.param(joinable)}::text[]) and status = 'valid')
       select 'k' as kind, k.*, null::json as doc from k
       union all
-      select g.kind, g.customer_id, g.customer_id, null, null, g.doc from (${goldenInputsSql(sql`select customer_id from j`)}) as g`;
+      select g.kind, g.customer_id, g.customer_id, null, null, g.doc from (${goldenInputsSql(sql`array(select customer_id from j)`, sql`array(select customer_id from j)`)}) as g`;
 }
 
 /**
